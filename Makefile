@@ -1,0 +1,38 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both install what they need first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint format browsers messages benchmark clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+# The demo: SQLite, no Redis (Celery runs tasks in-process), demo data, at http://127.0.0.1:8000
+demo: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0 || true
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The tests: SQLite by default; set DATABASE_URL and REDIS_URL for PostgreSQL and a real broker (CI does).
+test: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0 || true
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles

@@ -1,0 +1,3 @@
+from .outbox import OutboxMessage
+
+__all__ = ["OutboxMessage"]

@@ -1,0 +1,254 @@
+"""Cases and what belongs to them: the company and contact who asked, the timeline and attachments."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from teams.models import Team, Topic
+
+from .workflow import OPEN, PUBLIC_LABELS, Status
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Webformulier")
+    PHONE = "phone", _("Telefoon")
+    EMAIL = "email", _("E-mail")
+    COUNTER = "counter", _("Balie")
+    ADMINISTRATIVE = "administrative", _("Bestuurlijk (wethouder/raad)")
+    API = "api", _("API")
+
+
+class ContactPreference(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Telefoon")
+
+
+class Resolution(models.TextChoices):
+    ANSWERED = "answered", _("Beantwoord")
+    ANSWERED_FIRST_CONTACT = "answered_first_contact", _("Direct beantwoord bij eerste contact")
+    REFERRED = "referred", _("Doorverwezen naar andere organisatie")
+    NOT_POSSIBLE = "not_possible", _("Niet mogelijk, alternatieven geboden")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+    DUPLICATE = "duplicate", _("Dubbele vraag")
+
+
+class Company(models.Model):
+    kvk_number = models.CharField(_("KVK-nummer"), max_length=8, unique=True, null=True, blank=True)
+    name = models.CharField(_("bedrijfsnaam"), max_length=200, blank=True)
+    sbi_codes = models.CharField(_("SBI-code(s)"), max_length=100, blank=True)
+    address = models.CharField(_("adres"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accountmanager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_companies",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("bedrijf")
+        verbose_name_plural = _("bedrijven")
+
+    def __str__(self) -> str:
+        return self.name or self.kvk_number or str(self.pk)
+
+
+class Contact(models.Model):
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    email = models.EmailField(_("e-mailadres"), blank=True, db_index=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contactpersoon")
+        verbose_name_plural = _("contactpersonen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferenceSequence(models.Model):
+    """One counter per year, locked while a reference is drawn so numbers are unique under concurrency."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Case(models.Model):
+    reference = models.CharField(_("kenmerk"), max_length=20, unique=True)
+    channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.NEW)
+    subject = models.CharField(_("onderwerp"), max_length=200, blank=True)
+    question = models.TextField(_("vraag"))
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="cases")
+    preferred_contact = models.CharField(
+        _("voorkeur contact"),
+        max_length=10,
+        choices=ContactPreference.choices,
+        default=ContactPreference.EMAIL,
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("onderwerp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    owner_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="owned_cases")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accountmanager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_cases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # The router's proposal, written through intake.services.case_record_routing.
+    proposed_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposed_cases"
+    )
+    routing_confidence = models.FloatField(null=True, blank=True)
+    routing_reason = models.CharField(max_length=200, blank=True)
+    routing_suggestions = models.JSONField(default=list, blank=True)
+    needs_triage = models.BooleanField(default=False)
+
+    deadline = models.DateField(_("beantwoorden vóór"), null=True, blank=True)
+    deadline_policy = models.CharField(max_length=120, blank=True)
+    paused_since = models.DateField(null=True, blank=True)
+    overdue_notified_for = models.DateField(null=True, blank=True)
+
+    resolution = models.CharField(_("afhandeling"), max_length=30, choices=Resolution.choices, blank=True)
+    tracking_token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("ontvangen"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["tracking_token_hash", "updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="case_status_deadline"),
+        ]
+        verbose_name = _("vraag")
+        verbose_name_plural = _("vragen")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def public_status(self) -> str:
+        return PUBLIC_LABELS[Status(self.status)]
+
+    @property
+    def title(self) -> str:
+        return self.subject or (self.question[:80] + ("…" if len(self.question) > 80 else ""))
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Message(models.Model):
+    """One entry on a case's timeline: what was said, decided or sent, by whom and when."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Vraag")
+        REPLY = "reply", _("Aanvulling van ondernemer")
+        INFO_REQUEST = "info_request", _("Vraag om informatie")
+        ANSWER = "answer", _("Antwoord")
+        NOTE = "note", _("Interne notitie")
+        STATUS = "status", _("Statuswijziging")
+        HANDOFF = "handoff", _("Uitzetting")
+        ROUTING = "routing", _("Routering")
+        FOLLOWUP = "followup", _("Bewaking")
+        SYSTEM = "system", _("Systeem")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_public = models.BooleanField(
+        default=False, help_text=_("Zichtbaar voor de ondernemer op de volgpagina.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="message_case_time")]
+        verbose_name = _("tijdlijnregel")
+        verbose_name_plural = _("tijdlijn")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The original name is kept in the row; on disk a random name avoids guessing and collisions.
+    return f"attachments/{instance.case_id}/{instance.stored_name}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path)
+    stored_name = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class StagedUpload(models.Model):
+    """A checked upload kept between a failed submit and the next one, for that browser session only."""
+
+    id = models.UUIDField(primary_key=True)
+    session_key = models.CharField(max_length=64, db_index=True)
+    file = models.FileField(upload_to="staging/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name

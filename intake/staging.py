@@ -1,0 +1,67 @@
+"""Uploads that passed the content check survive a form error: they wait here, tied to the session."""
+
+import uuid
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from .models import StagedUpload
+from .services import UploadData
+
+
+class Staged:
+    def __init__(self, row: StagedUpload):
+        self.row = row
+        self.id = str(row.id)
+        self.original_name = row.original_name
+        self.size = row.size
+
+    def as_upload(self) -> UploadData:
+        with self.row.file.open("rb") as handle:
+            content = handle.read()
+        return UploadData(
+            file=SimpleUploadedFile(self.row.original_name, content, self.row.content_type),
+            original_name=self.row.original_name,
+            content_type=self.row.content_type,
+        )
+
+
+class StagingArea:
+    def __init__(self, request):
+        if not request.session.session_key:
+            request.session.save()
+        self.session_key = request.session.session_key
+
+    def add(self, upload: UploadData) -> Staged:
+        row = StagedUpload(
+            id=uuid.uuid4(),
+            session_key=self.session_key,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            size=upload.file.size,
+        )
+        upload.file.seek(0)
+        row.file.save(row.id.hex, upload.file, save=False)
+        row.save()
+        return Staged(row)
+
+    def get(self, ids: list[str]) -> list[Staged]:
+        if not ids:
+            return []
+        rows = StagedUpload.objects.filter(session_key=self.session_key, id__in=ids).order_by("created_at")
+        return [Staged(r) for r in rows]
+
+    def clear(self, ids: list[str]) -> None:
+        for row in StagedUpload.objects.filter(session_key=self.session_key, id__in=ids):
+            row.file.delete(save=False)
+            row.delete()
+
+
+def purge_staged_uploads(older_than: timedelta = timedelta(days=1)) -> int:
+    count = 0
+    for row in StagedUpload.objects.filter(created_at__lt=timezone.now() - older_than).iterator():
+        row.file.delete(save=False)
+        row.delete()
+        count += 1
+    return count

@@ -1,0 +1,454 @@
+"""Topic classifier for entrepreneurs' questions (Dutch).
+
+Pure Python + numpy at prediction time; scikit-learn (and scipy) are only imported
+while training. Features:
+
+* word features: lowercased, accent-folded tokens, stop words removed, Snowball Dutch
+  stems (PyStemmer), unigrams and bigrams;
+* character n-grams inside word boundaries (like scikit-learn's ``char_wb``), which
+  catch Dutch compounds such as "terrasvergunning" or "bedrijfsafvalcontract".
+
+Both blocks are tf-idf weighted (sublinear tf), L2-normalised per block and
+concatenated. A multinomial logistic regression gives topic probabilities; a single
+temperature, fitted on held-out phrasings by cross-validation during ``fit``, calibrates
+them. The weights are stored sparsely (per feature the median over topics is removed,
+which leaves the softmax unchanged, and tiny weights are dropped), so the model is
+small and prediction is a few sparse row look-ups.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import unicodedata
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+FORMAT_VERSION = 1
+
+# Function words that say nothing about the topic. Kept small on purpose: words such
+# as "geen", "niet", "zelf" or "eigen" are left in.
+STOPWORDS = frozenset(
+    ["de", "het", "een", "en", "of", "maar", "dan", "als", "dat", "die", "dit", "deze", "wat", "wie", "waar", "wanneer", "waarom", "hoe", "welke", "welk", "wel", "ook", "nog", "al", "er", "hier", "daar", "om", "te", "in", "op", "aan", "bij", "van", "voor", "met", "naar", "uit", "over", "door", "tot", "tegen", "onder", "na", "per", "ik", "je", "jij", "u", "uw", "wij", "we", "ze", "zij", "hij", "mijn", "jouw", "ons", "onze", "hun", "haar", "zijn", "is", "ben", "bent", "was", "waren", "wordt", "worden", "word", "werd", "kan", "kun", "kunt", "kunnen", "moet", "moeten", "mag", "mogen", "wil", "wilt", "willen", "zal", "zult", "zullen", "heb", "hebt", "heeft", "hebben", "had", "hadden", "doe", "doet", "doen", "me", "mij", "men", "zich", "zo"]
+)
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+def normalize(text: str) -> str:
+    """Lowercase, fold accents (é -> e, ë -> e) and unify apostrophes."""
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def tokenize(text: str) -> list[str]:
+    """Content tokens: normalised, alphanumeric, without stop words."""
+    return [t for t in _TOKEN_RE.findall(normalize(text)) if t not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class TrainingExample:
+    text: str
+    topic: str  # topic slug
+
+
+@dataclass(frozen=True)
+class Prediction:
+    topic: str
+    probability: float
+
+
+class _Featurizer:
+    """Turns a text into named feature counts (word, bigram and char n-gram)."""
+
+    def __init__(self, char_min: int = 3, char_max: int = 5) -> None:
+        self.char_min = char_min
+        self.char_max = char_max
+        self._stemmer = None
+
+    def _stem(self, words: list[str]) -> list[str]:
+        if self._stemmer is None:
+            import Stemmer
+
+            self._stemmer = Stemmer.Stemmer("dutch")
+        return self._stemmer.stemWords(words)
+
+    def features(self, text: str) -> tuple[Counter, Counter]:
+        tokens = tokenize(text)
+        stems = self._stem(tokens)
+        words: Counter = Counter("w " + s for s in stems)
+        words.update("b " + a + " " + b for a, b in zip(stems, stems[1:]))
+        chars: Counter = Counter()
+        for tok in tokens:
+            padded = " " + tok + " "
+            n_max = min(self.char_max, len(padded))
+            for n in range(self.char_min, n_max + 1):
+                for i in range(len(padded) - n + 1):
+                    chars["c" + padded[i : i + n]] += 1
+        return words, chars
+
+
+class TopicClassifier:
+    """Multiclass topic classifier with calibrated probabilities."""
+
+    def __init__(
+        self,
+        *,
+        version: str = "",
+        C: float = 20.0,
+        char_weight: float = 0.6,
+        calibrate: bool = True,
+        prune: float = 1e-3,
+        random_state: int = 0,
+    ) -> None:
+        self.version = version
+        self.C = C
+        self.char_weight = char_weight
+        self.calibrate = calibrate
+        self.prune = prune
+        self.random_state = random_state
+        self.temperature = 1.0
+        self._featurizer = _Featurizer()
+        self._topics: list[str] = []
+        self._vocab: dict[str, int] = {}
+        self._idf = np.zeros(0, dtype=np.float32)
+        self._is_char = np.zeros(0, dtype=bool)
+        # Weights as CSR over features: row j holds (topic index, weight) pairs.
+        self._indptr = np.zeros(1, dtype=np.int64)
+        self._indices = np.zeros(0, dtype=np.int32)
+        self._data = np.zeros(0, dtype=np.float32)
+        self._intercept = np.zeros(0, dtype=np.float64)
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def topics(self) -> list[str]:
+        return list(self._topics)
+
+    @property
+    def is_fitted(self) -> bool:
+        return bool(self._topics)
+
+    # ------------------------------------------------------------------ vectorising
+    def _sparse_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Feature indices and tf-idf values of one text (known features only)."""
+        words, chars = self._featurizer.features(text)
+        out_idx: list[np.ndarray] = []
+        out_val: list[np.ndarray] = []
+        for counts, weight in ((words, 1.0 - self.char_weight), (chars, self.char_weight)):
+            idx = []
+            tf = []
+            for feat, count in counts.items():
+                j = self._vocab.get(feat)
+                if j is not None:
+                    idx.append(j)
+                    tf.append(count)
+            if not idx:
+                continue
+            ia = np.asarray(idx, dtype=np.int64)
+            va = (1.0 + np.log(np.asarray(tf, dtype=np.float64))) * self._idf[ia]
+            norm = float(np.sqrt(np.dot(va, va)))
+            if norm > 0:
+                out_idx.append(ia)
+                out_val.append(va * (math.sqrt(weight) / norm))
+        if not out_idx:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(out_idx), np.concatenate(out_val)
+
+    def _build_vocab(self, texts: Sequence[str]) -> None:
+        df: Counter = Counter()
+        for text in texts:
+            words, chars = self._featurizer.features(text)
+            df.update(words.keys())
+            df.update(chars.keys())
+        terms = sorted(df)
+        self._vocab = {t: i for i, t in enumerate(terms)}
+        n = len(texts)
+        self._idf = np.asarray(
+            [math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float64
+        )
+        self._is_char = np.asarray([t.startswith("c") for t in terms], dtype=bool)
+
+    def _matrix(self, texts: Sequence[str]):
+        from scipy import sparse
+
+        rows, cols, vals = [], [], []
+        for r, text in enumerate(texts):
+            idx, val = self._sparse_vector(text)
+            rows.append(np.full(len(idx), r, dtype=np.int64))
+            cols.append(idx)
+            vals.append(val)
+        return sparse.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(len(texts), len(self._vocab)),
+        )
+
+    # ------------------------------------------------------------------ training
+    def _fit_lr(self, X, y: np.ndarray, n_classes: int):
+        """Fit a multinomial logistic regression; returns (coef K x F, intercept K)."""
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.linear_model import LogisticRegression
+
+        present = np.unique(y)
+        model = LogisticRegression(C=self.C, solver="sag", max_iter=300, tol=1e-3, random_state=self.random_state)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X, y)
+        coef = np.full((n_classes, X.shape[1]), 0.0)
+        intercept = np.full(n_classes, -1e3)  # topics unseen in this fold: never predicted
+        if len(present) == 1:  # pragma: no cover - degenerate
+            intercept[present[0]] = 0.0
+            return coef, intercept
+        coef[present] = model.coef_
+        intercept[present] = model.intercept_
+        return coef, intercept
+
+    def fit(
+        self,
+        examples: Sequence[TrainingExample],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> TopicClassifier:
+        examples = [e for e in examples if e.text and e.text.strip()]
+        if not examples:
+            raise ValueError("no training examples")
+        topics = sorted({e.topic for e in examples})
+        if len(topics) < 2:
+            raise ValueError("need at least two topics to train")
+        folds = self._calibration_folds(examples) if self.calibrate else []
+        total = len(folds) + 2
+        step = 0
+
+        def tick() -> None:
+            nonlocal step
+            step += 1
+            if progress is not None:
+                progress(step, total)
+
+        texts = [e.text for e in examples]
+        self._topics = topics
+        t_index = {t: i for i, t in enumerate(topics)}
+        y = np.asarray([t_index[e.topic] for e in examples])
+        self._build_vocab(texts)
+        X = self._matrix(texts)
+        tick()
+
+        # Temperature from held-out phrasings (vocabulary of the full set is used in
+        # the folds; that is only a slight optimism for the unseen-feature case).
+        held_logits: list[np.ndarray] = []
+        held_y: list[np.ndarray] = []
+        for test_idx in folds:
+            mask = np.ones(len(examples), dtype=bool)
+            mask[test_idx] = False
+            coef, intercept = self._fit_lr(X[mask], y[mask], len(topics))
+            held_logits.append(np.asarray(X[test_idx] @ coef.T) + intercept)
+            held_y.append(y[test_idx])
+            tick()
+        self.temperature = 1.0
+        if held_logits:
+            self.temperature = _fit_temperature(np.vstack(held_logits), np.concatenate(held_y))
+
+        coef, intercept = self._fit_lr(X, y, len(topics))
+        self._store_weights(coef, intercept)
+        tick()
+        return self
+
+    def _calibration_folds(self, examples: Sequence[TrainingExample], n_folds: int = 4) -> list[np.ndarray]:
+        """Held-out sets for calibration: per topic with enough examples, spread its
+        examples round-robin over the folds (after a fixed shuffle)."""
+        rng = np.random.RandomState(self.random_state)
+        by_topic: dict[str, list[int]] = {}
+        for i, e in enumerate(examples):
+            by_topic.setdefault(e.topic, []).append(i)
+        folds: list[list[int]] = [[] for _ in range(n_folds)]
+        for topic in sorted(by_topic):
+            idx = by_topic[topic]
+            if len(idx) < n_folds + 2:
+                continue
+            idx = list(rng.permutation(idx))
+            for k, i in enumerate(idx):
+                folds[k % n_folds].append(int(i))
+        return [np.asarray(sorted(f), dtype=np.int64) for f in folds if f]
+
+    def _store_weights(self, coef: np.ndarray, intercept: np.ndarray) -> None:
+        # Removing a per-feature constant from every topic's weight leaves the softmax
+        # unchanged; using the median makes most weights ~0 so they can be dropped.
+        coef = coef - np.median(coef, axis=0, keepdims=True)
+        coef[np.abs(coef) < self.prune] = 0.0
+        wt = coef.T  # features x topics
+        nz_rows, nz_cols = np.nonzero(wt)
+        counts = np.bincount(nz_rows, minlength=wt.shape[0])
+        self._indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._indices = nz_cols.astype(np.int32)
+        self._data = wt[nz_rows, nz_cols].astype(np.float32)
+        self._intercept = intercept.astype(np.float64)
+
+    # ------------------------------------------------------------------ prediction
+    def _logits(self, text: str) -> np.ndarray:
+        if not self.is_fitted:
+            raise RuntimeError("classifier is not trained")
+        idx, val = self._sparse_vector(text)
+        logits = self._intercept.copy()
+        if len(idx):
+            starts = self._indptr[idx]
+            ends = self._indptr[idx + 1]
+            lengths = ends - starts
+            if lengths.sum():
+                pos = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)])
+                weights = self._data[pos] * np.repeat(val, lengths)
+                logits += np.bincount(self._indices[pos], weights=weights, minlength=len(logits))
+        return logits
+
+    def _proba(self, text: str) -> np.ndarray:
+        z = self._logits(text) / self.temperature
+        z -= z.max()
+        p = np.exp(z)
+        return p / p.sum()
+
+    def predict_proba_all(self, text: str) -> dict[str, float]:
+        """Probability of every topic (sums to 1)."""
+        p = self._proba(text)
+        return {t: float(v) for t, v in zip(self._topics, p)}
+
+    def predict(self, text: str, k: int = 3) -> list[Prediction]:
+        p = self._proba(text)
+        k = max(0, min(k, len(p)))
+        top = np.argsort(-p, kind="stable")[:k]
+        return [Prediction(self._topics[i], float(p[i])) for i in top]
+
+    def predict_many(self, texts: Sequence[str], k: int = 3) -> list[list[Prediction]]:
+        return [self.predict(t, k) for t in texts]
+
+    # ------------------------------------------------------------------ serialisation
+    def to_bytes(self) -> bytes:
+        """Serialise to a compressed ``.npz`` blob (no pickle)."""
+        if not self.is_fitted:
+            raise RuntimeError("classifier is not trained")
+        meta = {
+            "format": FORMAT_VERSION,
+            "version": self.version,
+            "C": self.C,
+            "char_weight": self.char_weight,
+            "prune": self.prune,
+            "calibrate": self.calibrate,
+            "random_state": self.random_state,
+            "temperature": self.temperature,
+            "char_min": self._featurizer.char_min,
+            "char_max": self._featurizer.char_max,
+            "topics": self._topics,
+        }
+        terms = [""] * len(self._vocab)
+        for t, i in self._vocab.items():
+            terms[i] = t
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+            terms=np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
+            idf=self._idf.astype(np.float32),
+            indptr=self._indptr,
+            indices=self._indices,
+            data=self._data,
+            intercept=self._intercept,
+        )
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TopicClassifier:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
+            if meta.get("format") != FORMAT_VERSION:
+                raise ValueError(f"unsupported model format {meta.get('format')!r}")
+            obj = cls(
+                version=meta["version"],
+                C=meta["C"],
+                char_weight=meta["char_weight"],
+                calibrate=meta["calibrate"],
+                prune=meta["prune"],
+                random_state=meta["random_state"],
+            )
+            obj.temperature = float(meta["temperature"])
+            obj._featurizer = _Featurizer(meta["char_min"], meta["char_max"])
+            obj._topics = list(meta["topics"])
+            terms = npz["terms"].tobytes().decode("utf-8").split("\n")
+            obj._vocab = {t: i for i, t in enumerate(terms)}
+            obj._idf = npz["idf"].astype(np.float64)
+            obj._is_char = np.asarray([t.startswith("c") for t in terms], dtype=bool)
+            obj._indptr = npz["indptr"]
+            obj._indices = npz["indices"]
+            obj._data = npz["data"]
+            obj._intercept = npz["intercept"]
+        return obj
+
+
+def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """Temperature minimising the negative log-likelihood (golden-section on log T)."""
+
+    def nll(log_t: float) -> float:
+        z = logits / math.exp(log_t)
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-logp[np.arange(len(y)), y].mean())
+
+    lo, hi = math.log(0.05), math.log(20.0)
+    g = (math.sqrt(5) - 1) / 2
+    a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+    fa, fb = nll(a), nll(b)
+    for _ in range(60):
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - g * (hi - lo)
+            fa = nll(a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + g * (hi - lo)
+            fb = nll(b)
+    return float(math.exp((lo + hi) / 2))
+
+
+# ---------------------------------------------------------------------- helpers
+def examples_from_catalogue(topics: Iterable[Mapping]) -> list[TrainingExample]:
+    """Training texts of each topic: name, description, phrasings and UPL names."""
+    out: list[TrainingExample] = []
+    for topic in topics:
+        slug = topic["slug"]
+        texts: list[str] = []
+        if topic.get("name"):
+            texts.append(topic["name"])
+        if topic.get("description"):
+            texts.append(topic["description"])
+        texts.extend(topic.get("phrasings") or [])
+        texts.extend(topic.get("upl_names") or [])
+        seen: set[str] = set()
+        for text in texts:
+            key = text.strip().lower()
+            if key and key not in seen:
+                seen.add(key)
+                out.append(TrainingExample(text=text.strip(), topic=slug))
+    return out
+
+
+def team_ranking(
+    predictions_all_topics: Mapping[str, float] | Iterable[Prediction] | Iterable[tuple[str, float]],
+    topic_team: Mapping[str, str],
+) -> list[tuple[str, float]]:
+    """Sum topic probabilities per team, sorted by probability (desc), then team name.
+
+    Accepts the dict of ``predict_proba_all`` or a list of ``Prediction``/(topic, p).
+    Topics without a team are ignored.
+    """
+    if isinstance(predictions_all_topics, Mapping):
+        items = list(predictions_all_topics.items())
+    else:
+        items = [(p.topic, p.probability) if isinstance(p, Prediction) else (p[0], p[1]) for p in predictions_all_topics]
+    totals: dict[str, float] = {}
+    for topic, prob in items:
+        team = topic_team.get(topic)
+        if team is not None:
+            totals[team] = totals.get(team, 0.0) + float(prob)
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))

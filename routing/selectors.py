@@ -1,0 +1,49 @@
+"""Reads of hand-offs, scoped: a department member sees only hand-offs to their own teams."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from intake.models import Message
+from teams.selectors import roles_for
+
+from .models import Handoff
+
+
+def handoffs_for(user) -> QuerySet[Handoff]:
+    roles = roles_for(user)
+    base = Handoff.objects.select_related(
+        "case__contact", "case__company", "case__owner", "team", "claimed_by"
+    )
+    if roles.is_owner:
+        return base
+    if roles.department_team_ids:
+        return base.filter(team_id__in=roles.department_team_ids)
+    return base.none()
+
+
+def inbox_for(user, *, show: str = "open") -> QuerySet[Handoff]:
+    handoffs = handoffs_for(user)
+    if show == "open":
+        return handoffs.filter(status__in=Handoff.OPEN_STATUSES).order_by("deadline", "pk")
+    return handoffs.exclude(status__in=Handoff.OPEN_STATUSES).order_by("-closed_at", "-pk")
+
+
+def handoff_for(user, pk: int) -> Handoff:
+    try:
+        return handoffs_for(user).get(pk=pk)
+    except Handoff.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def handoff_thread(handoff: Handoff) -> QuerySet[Message]:
+    """What a department may read of the case: the public conversation and this hand-off's own events."""
+    from django.db.models import Q
+
+    return (
+        handoff.case.messages.filter(
+            Q(is_public=True) | Q(kind=Message.Kind.HANDOFF, data__handoff=handoff.pk)
+        )
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk")
+    )

@@ -1,0 +1,353 @@
+"""Writes of the routing app: hand-offs and their answers, and the router's proposal for a case."""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from followup.deadlines import handoff_deadline
+from followup.outbox import OutboxMessage, queue_email
+from intake import services as intake_services
+from intake.models import Case, Message
+from intake.workflow import Status
+from teams.models import Team, Topic
+
+from .models import Handoff, LabelledExample
+from .router import propose
+
+User = AbstractBaseUser
+
+
+class HandoffNotAllowed(Exception):
+    """A hand-off action that does not fit its current state; the message is user-facing."""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Routing
+
+
+def route_case(*, case: Case) -> Case:
+    """Ask the router for a proposal and store it on the case (explicit topic, rules, then classifier)."""
+    proposal = propose(case)
+    return intake_services.case_record_routing(
+        case=case,
+        topic=proposal.topic,
+        team=proposal.team,
+        confidence=proposal.confidence,
+        reason=proposal.reason,
+        suggestions=proposal.suggestions,
+        needs_triage=proposal.needs_triage,
+    )
+
+
+@transaction.atomic
+def case_correct_topic(*, case: Case, topic: Topic, actor: User) -> Case:
+    """A person sets the topic; when it differs from the router's, the question becomes training data."""
+    predicted = case.topic
+    case = intake_services.case_set_topic(case=case, topic=topic, actor=actor)
+    if predicted is None or predicted.pk != topic.pk:
+        LabelledExample.objects.update_or_create(
+            case=case,
+            source=LabelledExample.Source.CORRECTION,
+            defaults={
+                "text": _example_text(case),
+                "topic": topic,
+                "predicted_topic": predicted,
+                "created_by": actor,
+            },
+        )
+    return case
+
+
+def _example_text(case: Case) -> str:
+    return f"{case.subject}\n{case.question}".strip()
+
+
+def record_confirmed_topic(*, case: Case) -> None:
+    """On closing, the topic a person left standing counts as confirmed."""
+    if case.topic_id:
+        LabelledExample.objects.get_or_create(
+            case=case,
+            source=LabelledExample.Source.CONFIRMATION,
+            defaults={"text": _example_text(case), "topic_id": case.topic_id},
+        )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Hand-offs
+
+
+def _handoff_url(handoff: Handoff) -> str:
+    return settings.SITE_URL + reverse("routing:handoff-detail", args=[handoff.pk])
+
+
+def _timeline(handoff: Handoff, body: str, actor: User | None, event: str) -> Message:
+    return intake_services.add_timeline_entry(
+        case=handoff.case,
+        kind=Message.Kind.HANDOFF,
+        body=body,
+        actor=actor,
+        data={"handoff": handoff.pk, "team": handoff.team.slug, "event": event},
+    )
+
+
+@transaction.atomic
+def case_hand_off(*, case: Case, teams: Sequence[Team], request_text: str, actor: User) -> list[Handoff]:
+    """Hand the case to one or more departments at once (a split question: one hand-off per team)."""
+    case = Case.objects.select_for_update().select_related("contact").get(pk=case.pk)
+    if not case.is_open:
+        raise HandoffNotAllowed(_("Deze vraag is afgesloten. Heropen de vraag eerst."))
+    if not teams:
+        raise HandoffNotAllowed(_("Kies ten minste één team."))
+    already = set(case.handoffs.filter(status__in=Handoff.OPEN_STATUSES).values_list("team_id", flat=True))
+    duplicate = [t.name for t in teams if t.pk in already]
+    if duplicate:
+        raise HandoffNotAllowed(
+            _("Er loopt al een uitzetting naar: %(teams)s.") % {"teams": ", ".join(duplicate)}
+        )
+    if case.owner_id is None:
+        case = intake_services.case_take_ownership(case=case, actor=actor)
+    if case.status == Status.NEW:
+        intake_services.case_transition(
+            case=case, to=Status.IN_PROGRESS, actor=actor, reason=_("In behandeling")
+        )
+    if case.status != Status.WAITING_DEPARTMENT:
+        intake_services.case_transition(
+            case=case,
+            to=Status.WAITING_DEPARTMENT,
+            actor=actor,
+            reason=_("Uitgezet naar %(teams)s") % {"teams": ", ".join(t.name for t in teams)},
+        )
+    handoffs = []
+    for team in teams:
+        deadline = handoff_deadline(team)
+        handoff = Handoff(
+            case=case,
+            team=team,
+            request_text=request_text,
+            created_by=actor,
+            deadline=deadline.due,
+            deadline_policy=deadline.policy,
+        )
+        handoff._history_user = actor
+        handoff.save()
+        _timeline(
+            handoff,
+            _("Uitgezet naar %(team)s: %(text)s") % {"team": team, "text": request_text},
+            actor,
+            "created",
+        )
+        queue_email(
+            key=f"handoff-new:{handoff.pk}",
+            to=team.email,
+            template="handoff_new",
+            context={"handoff": handoff, "case": case, "url": _handoff_url(handoff)},
+            audience=OutboxMessage.Audience.TEAM,
+            case=case,
+        )
+        handoffs.append(handoff)
+    return handoffs
+
+
+def _lock(handoff: Handoff) -> Handoff:
+    return Handoff.objects.select_for_update().select_related("case", "team").get(pk=handoff.pk)
+
+
+def _require(handoff: Handoff, allowed: Sequence[str], action: str) -> None:
+    if handoff.status not in allowed:
+        raise HandoffNotAllowed(
+            _("U kunt deze uitzetting niet %(action)s: de status is “%(status)s”.")
+            % {"action": action, "status": handoff.get_status_display()}
+        )
+
+
+def _save(handoff: Handoff, actor: User | None, fields: list[str]) -> None:
+    handoff._history_user = actor
+    handoff.save(update_fields=fields)
+
+
+@transaction.atomic
+def handoff_claim(*, handoff: Handoff, actor: User) -> Handoff:
+    handoff = _lock(handoff)
+    _require(handoff, (Handoff.Status.OPEN, Handoff.Status.CLAIMED), _("oppakken"))
+    handoff.status = Handoff.Status.CLAIMED
+    handoff.claimed_by = actor
+    _save(handoff, actor, ["status", "claimed_by"])
+    _timeline(
+        handoff,
+        _("Opgepakt door %(name)s (%(team)s)") % {"name": actor, "team": handoff.team},
+        actor,
+        "claimed",
+    )
+    return handoff
+
+
+@transaction.atomic
+def handoff_answer(*, handoff: Handoff, actor: User, answer: str) -> Handoff:
+    handoff = _lock(handoff)
+    _require(handoff, (Handoff.Status.OPEN, Handoff.Status.CLAIMED), _("beantwoorden"))
+    handoff.status = Handoff.Status.ANSWERED
+    handoff.answer = answer
+    handoff.claimed_by = handoff.claimed_by or actor
+    handoff.closed_at = timezone.now()
+    _save(handoff, actor, ["status", "answer", "claimed_by", "closed_at"])
+    _timeline(
+        handoff,
+        _("Antwoord van %(team)s: %(answer)s") % {"team": handoff.team, "answer": answer},
+        actor,
+        "answered",
+    )
+    _after_handoff_closed(handoff, actor)
+    return handoff
+
+
+@transaction.atomic
+def handoff_return(*, handoff: Handoff, actor: User, reason: str) -> Handoff:
+    handoff = _lock(handoff)
+    _require(handoff, Handoff.OPEN_STATUSES, _("terugsturen"))
+    handoff.status = Handoff.Status.RETURNED
+    handoff.return_reason = reason
+    handoff.closed_at = timezone.now()
+    _save(handoff, actor, ["status", "return_reason", "closed_at"])
+    _timeline(
+        handoff,
+        _("Teruggestuurd door %(team)s: %(reason)s") % {"team": handoff.team, "reason": reason},
+        actor,
+        "returned",
+    )
+    _after_handoff_closed(handoff, actor)
+    return handoff
+
+
+@transaction.atomic
+def handoff_request_information(*, handoff: Handoff, actor: User, question: str) -> Handoff:
+    handoff = _lock(handoff)
+    _require(handoff, (Handoff.Status.OPEN, Handoff.Status.CLAIMED), _("om informatie vragen"))
+    handoff.status = Handoff.Status.INFO_REQUESTED
+    handoff.claimed_by = handoff.claimed_by or actor
+    _save(handoff, actor, ["status", "claimed_by"])
+    message = _timeline(
+        handoff,
+        _("%(team)s vraagt regie om informatie: %(q)s") % {"team": handoff.team, "q": question},
+        actor,
+        "info_requested",
+    )
+    intake_services.notify_owner(
+        handoff.case,
+        key=f"handoff-info:{message.pk}",
+        template="handoff_info_requested",
+        context={"handoff": handoff, "question": question},
+    )
+    return handoff
+
+
+@transaction.atomic
+def handoff_provide_information(*, handoff: Handoff, actor: User, body: str) -> Handoff:
+    """The owner answers a department's question; the hand-off goes back to the department."""
+    handoff = _lock(handoff)
+    _require(handoff, (Handoff.Status.INFO_REQUESTED,), _("aanvullen"))
+    handoff.status = Handoff.Status.CLAIMED if handoff.claimed_by_id else Handoff.Status.OPEN
+    _save(handoff, actor, ["status"])
+    message = _timeline(
+        handoff,
+        _("Regie vult aan voor %(team)s: %(body)s") % {"team": handoff.team, "body": body},
+        actor,
+        "info_provided",
+    )
+    queue_email(
+        key=f"handoff-info-provided:{message.pk}",
+        to=handoff.claimed_by.email
+        if handoff.claimed_by and handoff.claimed_by.email
+        else handoff.team.email,
+        template="handoff_info_provided",
+        context={"handoff": handoff, "case": handoff.case, "body": body, "url": _handoff_url(handoff)},
+        audience=OutboxMessage.Audience.TEAM,
+        case=handoff.case,
+    )
+    return handoff
+
+
+def _after_handoff_closed(handoff: Handoff, actor: User | None) -> None:
+    """When the last open hand-off is answered or returned, the case goes back to the owner."""
+    case = Case.objects.select_for_update().select_related("owner", "owner_team").get(pk=handoff.case_id)
+    if case.handoffs.filter(status__in=Handoff.OPEN_STATUSES).exists():
+        return
+    if case.status == Status.WAITING_DEPARTMENT:
+        intake_services.case_transition(
+            case=case, to=Status.IN_PROGRESS, actor=actor, reason=_("Alle uitzettingen afgerond")
+        )
+    intake_services.notify_owner(
+        case,
+        key=f"handoffs-done:{case.pk}:{handoff.pk}",
+        template="handoffs_done",
+        context={"handoffs": list(case.handoffs.select_related("team").order_by("created_at"))},
+    )
+
+
+@transaction.atomic
+def handoffs_withdraw_open(*, case: Case, actor: User | None) -> int:
+    """When a case closes, its open hand-offs are withdrawn so they leave the departments' inboxes."""
+    count = 0
+    for handoff in case.handoffs.select_for_update().filter(status__in=Handoff.OPEN_STATUSES):
+        handoff.status = Handoff.Status.WITHDRAWN
+        handoff.closed_at = timezone.now()
+        _save(handoff, actor, ["status", "closed_at"])
+        _timeline(
+            handoff, _("Uitzetting naar %(team)s ingetrokken") % {"team": handoff.team}, actor, "withdrawn"
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def case_close_with_answer(*, case: Case, actor: User, body: str, resolution: str) -> Case:
+    """Send the final answer: open hand-offs are withdrawn first, and the topic counts as confirmed."""
+    handoffs_withdraw_open(case=case, actor=actor)
+    case = intake_services.case_answer(case=case, actor=actor, body=body, resolution=resolution)
+    record_confirmed_topic(case=case)
+    return case
+
+
+@transaction.atomic
+def case_close_with_referral(*, case: Case, actor: User, organisation: str, url: str, body: str) -> Case:
+    handoffs_withdraw_open(case=case, actor=actor)
+    case = intake_services.case_refer(case=case, actor=actor, organisation=organisation, url=url, body=body)
+    record_confirmed_topic(case=case)
+    return case
+
+
+@transaction.atomic
+def case_close_cancelled(*, case: Case, actor: User, resolution: str, reason: str) -> Case:
+    handoffs_withdraw_open(case=case, actor=actor)
+    return intake_services.case_cancel(case=case, actor=actor, resolution=resolution, reason=reason)
+
+
+def handoff_mark_overdue(*, handoff_id: int, deadline) -> bool:
+    """Once per deadline: escalate an overdue hand-off to the case owner. True only for the first caller."""
+    with transaction.atomic():
+        updated = (
+            Handoff.objects.filter(pk=handoff_id, deadline=deadline, status__in=Handoff.OPEN_STATUSES)
+            .exclude(overdue_notified_for=deadline)
+            .update(overdue_notified_for=deadline)
+        )
+        if not updated:
+            return False
+        handoff = Handoff.objects.select_related("case__owner", "case__owner_team", "team").get(pk=handoff_id)
+        _timeline(
+            handoff,
+            _("Uitzetting naar %(team)s is over de termijn (%(date)s)")
+            % {"team": handoff.team, "date": f"{deadline:%d-%m-%Y}"},
+            None,
+            "overdue",
+        )
+        intake_services.notify_owner(
+            handoff.case,
+            key=f"handoff-overdue:{handoff_id}:{deadline.isoformat()}",
+            template="handoff_overdue",
+            context={"handoff": handoff},
+        )
+    return True

@@ -1,0 +1,113 @@
+"""Shared fixtures: a small municipality with a user for each role, and a trained router."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from routing.catalogue import import_catalogue, read_catalogue
+from routing.classifier import TopicClassifier, examples_from_catalogue
+from teams.models import Membership, Team, Topic
+
+TEAM_SPECS = [
+    ("economie", "Team Economie", Team.Kind.OWNER, "economie@gemeente.test"),
+    ("kcc", "KCC", Team.Kind.KCC, "kcc@gemeente.test"),
+    ("vergunningen", "Vergunningen", Team.Kind.DEPARTMENT, "vergunningen@gemeente.test"),
+    ("omgeving", "Omgeving", Team.Kind.DEPARTMENT, "omgeving@gemeente.test"),
+    ("belastingen", "Belastingen", Team.Kind.DEPARTMENT, "belastingen@gemeente.test"),
+    ("duurzaamheid", "Duurzaamheid", Team.Kind.DEPARTMENT, "duurzaam@gemeente.test"),
+    ("zelfstandigen", "Zelfstandigen", Team.Kind.DEPARTMENT, "bbz@gemeente.test"),
+    ("werkgevers", "Werkgevers", Team.Kind.DEPARTMENT, "wsp@gemeente.test"),
+    ("markt", "Markt", Team.Kind.DEPARTMENT, "markt@gemeente.test"),
+    ("parkeren", "Parkeren", Team.Kind.DEPARTMENT, "parkeren@gemeente.test"),
+    ("afval", "Afval", Team.Kind.DEPARTMENT, "afval@gemeente.test"),
+    ("extern", "Extern", Team.Kind.EXTERNAL, ""),
+]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def teams(db):
+    return {
+        slug: Team.objects.create(slug=slug, name=name, kind=kind, email=email)
+        for slug, name, kind, email in TEAM_SPECS
+    }
+
+
+def make_user(username: str, team: Team | None = None, role: str = Membership.Role.MEMBER):
+    user = get_user_model().objects.create_user(
+        username=username,
+        password="pw-" + username,
+        email=f"{username}@gemeente.test",
+        first_name=username.title(),
+    )
+    if team is not None:
+        Membership.objects.create(user=user, team=team, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(teams):
+    return make_user("anouk", teams["economie"], Membership.Role.COORDINATOR)
+
+
+@pytest.fixture
+def kcc_agent(teams):
+    return make_user("fatima", teams["kcc"])
+
+
+@pytest.fixture
+def vergunningen_member(teams):
+    return make_user("pieter", teams["vergunningen"])
+
+
+@pytest.fixture
+def belastingen_member(teams):
+    return make_user("mohamed", teams["belastingen"])
+
+
+@pytest.fixture
+def topics(teams):
+    return {
+        "terras": Topic.objects.create(
+            slug="terrasvergunning", name="Terrasvergunning", team=teams["vergunningen"], deadline_days=10
+        ),
+        "precario": Topic.objects.create(
+            slug="precario", name="Precariobelasting", team=teams["belastingen"], deadline_days=5
+        ),
+        "starters": Topic.objects.create(
+            slug="starters", name="Starten", team=teams["economie"], answered_by_owner=True
+        ),
+    }
+
+
+@pytest.fixture(scope="session")
+def trained_model_bytes():
+    """Train once per test session on the curated catalogue (no database needed)."""
+    return TopicClassifier(version="test").fit(examples_from_catalogue(read_catalogue())).to_bytes()
+
+
+@pytest.fixture
+def catalogue(teams):
+    import_catalogue()
+    return Topic.objects.all()
+
+
+@pytest.fixture
+def active_model(catalogue, trained_model_bytes):
+    from routing.models import ClassifierModel
+    from routing.router import reset_classifier_cache
+
+    ClassifierModel.objects.create(version="test", is_active=True, data=trained_model_bytes)
+    reset_classifier_cache()
+    yield
+    reset_classifier_cache()
+
+
+@pytest.fixture
+def outbox_emails():
+    mail.outbox = []
+    return mail.outbox
