@@ -98,7 +98,7 @@ def _timeline(handoff: Handoff, body: str, actor: User | None, event: str) -> Me
 @transaction.atomic
 def case_hand_off(*, case: Case, teams: Sequence[Team], request_text: str, actor: User) -> list[Handoff]:
     """Hand the case to one or more departments at once (a split question: one hand-off per team)."""
-    case = Case.objects.select_for_update().select_related("contact").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("contact").get(pk=case.pk)
     if not case.is_open:
         raise HandoffNotAllowed(_("Deze vraag is afgesloten. Heropen de vraag eerst."))
     if not teams:
@@ -154,7 +154,7 @@ def case_hand_off(*, case: Case, teams: Sequence[Team], request_text: str, actor
 
 
 def _lock(handoff: Handoff) -> Handoff:
-    return Handoff.objects.select_for_update().select_related("case", "team").get(pk=handoff.pk)
+    return Handoff.objects.select_for_update(of=("self",)).select_related("case", "team").get(pk=handoff.pk)
 
 
 def _require(handoff: Handoff, allowed: Sequence[str], action: str) -> None:
@@ -273,7 +273,7 @@ def handoff_provide_information(*, handoff: Handoff, actor: User, body: str) -> 
 
 def _after_handoff_closed(handoff: Handoff, actor: User | None) -> None:
     """When the last open hand-off is answered or returned, the case goes back to the owner."""
-    case = Case.objects.select_for_update().select_related("owner", "owner_team").get(pk=handoff.case_id)
+    case = Case.objects.select_for_update(of=("self",)).select_related("owner", "owner_team").get(pk=handoff.case_id)
     if case.handoffs.filter(status__in=Handoff.OPEN_STATUSES).exists():
         return
     if case.status == Status.WAITING_DEPARTMENT:

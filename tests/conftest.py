@@ -29,6 +29,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process in tests, even with REDIS_URL set; the worker tests switch this off themselves."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = True
+
+
 @pytest.fixture
 def teams(db):
     return {
