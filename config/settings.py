@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text and trigram search; harmless on SQLite
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -170,6 +171,15 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Routing: auto-route above this classifier confidence; send the prepared hand-off automatically or not.
 ROUTING_AUTO_THRESHOLD = env.float("ROUTING_AUTO_THRESHOLD", default=0.5)
 ROUTING_AUTO_SEND = env.bool("ROUTING_AUTO_SEND", default=False)
+
+# Knowledge base: an article not reviewed for this many days shows as "te herzien" in its team's list.
+KNOWLEDGE_REVIEW_DAYS = env.int("KNOWLEDGE_REVIEW_DAYS", default=365)
+
+# KVK Handelsregister (Zoeken v2 and Basisprofiel v1). Without an API key the lookup says it is not available.
+KVK_API_BASE_URL = env.str("KVK_API_BASE_URL", default="https://api.kvk.nl").rstrip("/")
+KVK_API_KEY = env.str("KVK_API_KEY", default="")
+KVK_TIMEOUT_SECONDS = env.float("KVK_TIMEOUT_SECONDS", default=3.0)
+KVK_CACHE_SECONDS = env.int("KVK_CACHE_SECONDS", default=24 * 3600)
 
 LOGGING = {
     "version": 1,

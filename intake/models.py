@@ -3,7 +3,9 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -41,6 +43,12 @@ class Company(models.Model):
     sbi_codes = models.CharField(_("SBI-code(s)"), max_length=100, blank=True)
     address = models.CharField(_("adres"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    # Added for the company view (issue 5): branch, place, general contact details, last KVK refresh.
+    branch_number = models.CharField(_("vestigingsnummer"), max_length=12, blank=True)
+    city = models.CharField(_("plaats"), max_length=100, blank=True)
+    email = models.EmailField(_("algemeen e-mailadres"), blank=True)
+    phone = models.CharField(_("algemeen telefoonnummer"), max_length=20, blank=True)
+    kvk_checked_at = models.DateTimeField(_("laatst bijgewerkt uit KVK"), null=True, blank=True)
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("accountmanager"),
@@ -53,6 +61,13 @@ class Company(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["postcode"], name="company_postcode"),
+            models.Index(fields=["name"], name="company_name"),
+            models.Index(fields=["phone"], name="company_phone"),
+            # PostgreSQL only (see intake/pg.py): "name contains" stays fast with 100,000 companies.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="company_name_trgm"),
+        ]
         verbose_name = _("bedrijf")
         verbose_name_plural = _("bedrijven")
 
@@ -71,6 +86,11 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["phone"], name="contact_phone"),
+            models.Index(Upper("email"), name="contact_email_upper"),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="contact_name_trgm"),
+        ]
         verbose_name = _("contactpersoon")
         verbose_name_plural = _("contactpersonen")
 
@@ -252,3 +272,234 @@ class StagedUpload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Company view (CRM): more about a company, its visits and notes, account managers and the KCC's call log.
+# Company's own fields above stay as they are; these extend it.
+
+def sbi_code_list(company: Company) -> list[str]:
+    return [code.strip() for code in company.sbi_codes.split(",") if code.strip()]
+
+
+def postcode_digits(postcode: str) -> int | None:
+    """The four digits of a Dutch postcode (1234 AB → 1234), or None."""
+    digits = "".join(ch for ch in postcode if ch.isdigit())[:4]
+    return int(digits) if len(digits) == 4 else None
+
+
+class AccountManagerRule(models.Model):
+    """Who is the account manager of a company: for one company, a sector (SBI prefix) or an area (postcodes).
+
+    A company's own account manager wins, then a company rule, then the longest matching SBI prefix, then
+    the narrowest postcode range.
+    """
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Bedrijf")
+        SECTOR = "sector", _("Sector (SBI)")
+        AREA = "area", _("Gebied (postcodes)")
+
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accountmanager"),
+        on_delete=models.CASCADE,
+        related_name="account_manager_rules",
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("bedrijf"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="account_manager_rules",
+    )
+    sbi_prefix = models.CharField(
+        _("SBI-code begint met"), max_length=10, blank=True, help_text=_("Bijvoorbeeld 56 voor horeca.")
+    )
+    label = models.CharField(
+        _("omschrijving"), max_length=120, blank=True, help_text=_("Bijvoorbeeld: Horeca, of Centrum.")
+    )
+    postcode_from = models.PositiveSmallIntegerField(_("postcode van (4 cijfers)"), null=True, blank=True)
+    postcode_to = models.PositiveSmallIntegerField(_("postcode tot en met (4 cijfers)"), null=True, blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "sbi_prefix", "postcode_from", "pk"]
+        verbose_name = _("accountmanagerregel")
+        verbose_name_plural = _("accountmanagerregels")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.describe()} → {self.account_manager}"
+
+    def describe(self) -> str:
+        if self.kind == self.Kind.COMPANY:
+            return str(self.company or "")
+        if self.kind == self.Kind.SECTOR:
+            return self.label or f"SBI {self.sbi_prefix}"
+        return self.label or f"{self.postcode_from}–{self.postcode_to}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.COMPANY and not self.company_id:
+            raise ValidationError({"company": _("Kies het bedrijf.")})
+        if self.kind == self.Kind.SECTOR and not self.sbi_prefix.strip():
+            raise ValidationError({"sbi_prefix": _("Vul het begin van de SBI-code in.")})
+        if self.kind == self.Kind.AREA:
+            if self.postcode_from is None or self.postcode_to is None:
+                raise ValidationError(_("Vul beide postcodes in (4 cijfers)."))
+            if self.postcode_from > self.postcode_to:
+                raise ValidationError(_("De eerste postcode moet lager zijn dan de tweede."))
+
+
+def account_manager_photo_path(instance: "AccountManagerProfile", filename: str) -> str:
+    return f"accountmanagers/{instance.user_id}-{uuid_hex()}"
+
+
+def uuid_hex() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+class AccountManagerProfile(models.Model):
+    """What the public start page shows of an account manager: photo, direct phone and e-mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_manager_profile"
+    )
+    photo = models.FileField(
+        _("foto"), upload_to=account_manager_photo_path, blank=True, help_text=_("JPG of PNG.")
+    )
+    phone = models.CharField(_("direct telefoonnummer"), max_length=30, blank=True)
+    email = models.EmailField(_("direct e-mailadres"), blank=True)
+    introduction = models.TextField(_("korte introductie"), blank=True)
+    is_public = models.BooleanField(_("tonen op de startpagina"), default=True)
+
+    class Meta:
+        ordering = ["user__first_name"]
+        verbose_name = _("accountmanager (profiel)")
+        verbose_name_plural = _("accountmanagers (profielen)")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def initials(self) -> str:
+        name = self.user.get_full_name() or self.user.get_username()
+        return "".join(part[0] for part in name.split()[:2]).upper()
+
+
+class CompanyNote(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField(_("notitie"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bedrijfsnotitie")
+        verbose_name_plural = _("bedrijfsnotities")
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class CompanyVisit(models.Model):
+    """A company visit (bedrijfsbezoek): planned, then done (or cancelled), with notes and follow-up actions."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Gepland")
+        DONE = "done", _("Afgelegd")
+        CANCELLED = "cancelled", _("Geannuleerd")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="visits")
+    planned_for = models.DateTimeField(_("datum en tijd"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    purpose = models.CharField(_("doel van het bezoek"), max_length=200)
+    visitors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("bezoekers"), related_name="company_visits", blank=True
+    )
+    alderman = models.CharField(_("wethouder (naam, als die meegaat)"), max_length=120, blank=True)
+    notes = models.TextField(_("verslag"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[visitors])
+
+    class Meta:
+        ordering = ["-planned_for"]
+        verbose_name = _("bedrijfsbezoek")
+        verbose_name_plural = _("bedrijfsbezoeken")
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.planned_for:%d-%m-%Y}"
+
+
+class VisitAction(models.Model):
+    """A follow-up action from a visit; turned into a case so it is owned and followed like any question."""
+
+    visit = models.ForeignKey(CompanyVisit, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("actie"))
+    case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="visit_action"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("vervolgactie")
+        verbose_name_plural = _("vervolgacties")
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class KccCall(models.Model):
+    """One call (or counter visit) the KCC logged, with its outcome: the basis of the KCC report."""
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("Direct beantwoord")
+        TRANSFERRED = "transferred", _("Doorverbonden")
+        CALLBACK = "callback", _("Terugbelverzoek")
+        REGIE = "regie", _("Naar team economie (regie)")
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="kcc_calls"
+    )
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_calls"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_calls"
+    )
+    case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_call")
+    question = models.TextField(_("vraag"))
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_calls",
+        help_text=_("Doorverbonden met, of terugbelverzoek voor, dit team."),
+    )
+    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
+    could_not_answer = models.BooleanField(_("KCC kon niet antwoorden"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("KCC-gesprek")
+        verbose_name_plural = _("KCC-gesprekken")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d-%m-%Y %H:%M} {self.get_outcome_display()}"

@@ -161,3 +161,6 @@ class ClassifierModel(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+from .knowledge import KnowledgeArticle, KnowledgeGap, KnowledgeUse  # noqa: E402,F401
