@@ -7,10 +7,9 @@ Imported at the bottom of routing/models.py so Django finds the models in the ro
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -72,7 +71,7 @@ class KnowledgeArticle(models.Model):
         ordering = ["title"]
         indexes = [
             GinIndex(fields=["search_vector"], name="knowledge_search_vector"),
-            GinIndex(OpClass(Upper("search_text"), name="gin_trgm_ops"), name="knowledge_search_trgm"),
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="knowledge_search_trgm"),
             models.Index(fields=["status", "topic"], name="knowledge_status_topic"),
         ]
         verbose_name = _("kennisartikel")

@@ -350,9 +350,8 @@ class Migration(migrations.Migration):
         AddIndexOnPostgres(
             model_name="knowledgearticle",
             index=django.contrib.postgres.indexes.GinIndex(
-                django.contrib.postgres.indexes.OpClass(
-                    django.db.models.functions.text.Upper("search_text"), name="gin_trgm_ops"
-                ),
+                fields=["search_text"],
+                opclasses=["gin_trgm_ops"],
                 name="knowledge_search_trgm",
             ),
         ),
