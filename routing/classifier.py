@@ -19,6 +19,7 @@ small and prediction is a few sparse row look-ups.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import math
 import re
@@ -35,7 +36,107 @@ FORMAT_VERSION = 1
 # Function words that say nothing about the topic. Kept small on purpose: words such
 # as "geen", "niet", "zelf" or "eigen" are left in.
 STOPWORDS = frozenset(
-    ["de", "het", "een", "en", "of", "maar", "dan", "als", "dat", "die", "dit", "deze", "wat", "wie", "waar", "wanneer", "waarom", "hoe", "welke", "welk", "wel", "ook", "nog", "al", "er", "hier", "daar", "om", "te", "in", "op", "aan", "bij", "van", "voor", "met", "naar", "uit", "over", "door", "tot", "tegen", "onder", "na", "per", "ik", "je", "jij", "u", "uw", "wij", "we", "ze", "zij", "hij", "mijn", "jouw", "ons", "onze", "hun", "haar", "zijn", "is", "ben", "bent", "was", "waren", "wordt", "worden", "word", "werd", "kan", "kun", "kunt", "kunnen", "moet", "moeten", "mag", "mogen", "wil", "wilt", "willen", "zal", "zult", "zullen", "heb", "hebt", "heeft", "hebben", "had", "hadden", "doe", "doet", "doen", "me", "mij", "men", "zich", "zo"]
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "of",
+        "maar",
+        "dan",
+        "als",
+        "dat",
+        "die",
+        "dit",
+        "deze",
+        "wat",
+        "wie",
+        "waar",
+        "wanneer",
+        "waarom",
+        "hoe",
+        "welke",
+        "welk",
+        "wel",
+        "ook",
+        "nog",
+        "al",
+        "er",
+        "hier",
+        "daar",
+        "om",
+        "te",
+        "in",
+        "op",
+        "aan",
+        "bij",
+        "van",
+        "voor",
+        "met",
+        "naar",
+        "uit",
+        "over",
+        "door",
+        "tot",
+        "tegen",
+        "onder",
+        "na",
+        "per",
+        "ik",
+        "je",
+        "jij",
+        "u",
+        "uw",
+        "wij",
+        "we",
+        "ze",
+        "zij",
+        "hij",
+        "mijn",
+        "jouw",
+        "ons",
+        "onze",
+        "hun",
+        "haar",
+        "zijn",
+        "is",
+        "ben",
+        "bent",
+        "was",
+        "waren",
+        "wordt",
+        "worden",
+        "word",
+        "werd",
+        "kan",
+        "kun",
+        "kunt",
+        "kunnen",
+        "moet",
+        "moeten",
+        "mag",
+        "mogen",
+        "wil",
+        "wilt",
+        "willen",
+        "zal",
+        "zult",
+        "zullen",
+        "heb",
+        "hebt",
+        "heeft",
+        "hebben",
+        "had",
+        "hadden",
+        "doe",
+        "doet",
+        "doen",
+        "me",
+        "mij",
+        "men",
+        "zich",
+        "zo",
+    ]
 )
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
@@ -84,7 +185,7 @@ class _Featurizer:
         tokens = tokenize(text)
         stems = self._stem(tokens)
         words: Counter = Counter("w " + s for s in stems)
-        words.update("b " + a + " " + b for a, b in zip(stems, stems[1:]))
+        words.update("b " + a + " " + b for a, b in itertools.pairwise(stems))
         chars: Counter = Counter()
         for tok in tokens:
             padded = " " + tok + " "
@@ -102,8 +203,8 @@ class TopicClassifier:
         self,
         *,
         version: str = "",
-        C: float = 20.0,
-        char_weight: float = 0.6,
+        C: float = 100.0,
+        char_weight: float = 0.7,
         calibrate: bool = True,
         prune: float = 1e-3,
         random_state: int = 0,
@@ -119,7 +220,6 @@ class TopicClassifier:
         self._topics: list[str] = []
         self._vocab: dict[str, int] = {}
         self._idf = np.zeros(0, dtype=np.float32)
-        self._is_char = np.zeros(0, dtype=bool)
         # Weights as CSR over features: row j holds (topic index, weight) pairs.
         self._indptr = np.zeros(1, dtype=np.int64)
         self._indices = np.zeros(0, dtype=np.int32)
@@ -170,10 +270,7 @@ class TopicClassifier:
         terms = sorted(df)
         self._vocab = {t: i for i, t in enumerate(terms)}
         n = len(texts)
-        self._idf = np.asarray(
-            [math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float64
-        )
-        self._is_char = np.asarray([t.startswith("c") for t in terms], dtype=bool)
+        self._idf = np.asarray([math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float64)
 
     def _matrix(self, texts: Sequence[str]):
         from scipy import sparse
@@ -196,17 +293,21 @@ class TopicClassifier:
         from sklearn.linear_model import LogisticRegression
 
         present = np.unique(y)
-        model = LogisticRegression(C=self.C, solver="sag", max_iter=300, tol=1e-3, random_state=self.random_state)
+        model = LogisticRegression(
+            C=self.C, solver="sag", max_iter=300, tol=1e-3, random_state=self.random_state
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(X, y)
         coef = np.full((n_classes, X.shape[1]), 0.0)
         intercept = np.full(n_classes, -1e3)  # topics unseen in this fold: never predicted
-        if len(present) == 1:  # pragma: no cover - degenerate
+        if len(present) == 2:  # binary: sklearn gives one weight row for the second class
+            coef[present[1]] = model.coef_[0]
             intercept[present[0]] = 0.0
-            return coef, intercept
-        coef[present] = model.coef_
-        intercept[present] = model.intercept_
+            intercept[present[1]] = model.intercept_[0]
+        else:
+            coef[present] = model.coef_
+            intercept[present] = model.intercept_
         return coef, intercept
 
     def fit(
@@ -258,7 +359,7 @@ class TopicClassifier:
         tick()
         return self
 
-    def _calibration_folds(self, examples: Sequence[TrainingExample], n_folds: int = 4) -> list[np.ndarray]:
+    def _calibration_folds(self, examples: Sequence[TrainingExample], n_folds: int = 3) -> list[np.ndarray]:
         """Held-out sets for calibration: per topic with enough examples, spread its
         examples round-robin over the folds (after a fixed shuffle)."""
         rng = np.random.RandomState(self.random_state)
@@ -299,7 +400,7 @@ class TopicClassifier:
             ends = self._indptr[idx + 1]
             lengths = ends - starts
             if lengths.sum():
-                pos = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)])
+                pos = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
                 weights = self._data[pos] * np.repeat(val, lengths)
                 logits += np.bincount(self._indices[pos], weights=weights, minlength=len(logits))
         return logits
@@ -313,7 +414,7 @@ class TopicClassifier:
     def predict_proba_all(self, text: str) -> dict[str, float]:
         """Probability of every topic (sums to 1)."""
         p = self._proba(text)
-        return {t: float(v) for t, v in zip(self._topics, p)}
+        return {t: float(v) for t, v in zip(self._topics, p, strict=True)}
 
     def predict(self, text: str, k: int = 3) -> list[Prediction]:
         p = self._proba(text)
@@ -350,7 +451,7 @@ class TopicClassifier:
             buf,
             meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
             terms=np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
-            idf=self._idf.astype(np.float32),
+            idf=self._idf,
             indptr=self._indptr,
             indices=self._indices,
             data=self._data,
@@ -377,8 +478,7 @@ class TopicClassifier:
             obj._topics = list(meta["topics"])
             terms = npz["terms"].tobytes().decode("utf-8").split("\n")
             obj._vocab = {t: i for i, t in enumerate(terms)}
-            obj._idf = npz["idf"].astype(np.float64)
-            obj._is_char = np.asarray([t.startswith("c") for t in terms], dtype=bool)
+            obj._idf = npz["idf"]
             obj._indptr = npz["indptr"]
             obj._indices = npz["indices"]
             obj._data = npz["data"]
@@ -445,7 +545,10 @@ def team_ranking(
     if isinstance(predictions_all_topics, Mapping):
         items = list(predictions_all_topics.items())
     else:
-        items = [(p.topic, p.probability) if isinstance(p, Prediction) else (p[0], p[1]) for p in predictions_all_topics]
+        items = [
+            (p.topic, p.probability) if isinstance(p, Prediction) else (p[0], p[1])
+            for p in predictions_all_topics
+        ]
     totals: dict[str, float] = {}
     for topic, prob in items:
         team = topic_team.get(topic)

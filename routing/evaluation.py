@@ -51,7 +51,7 @@ class EvalReport:
 
     def at_threshold(self, threshold: float) -> tuple[float, float]:
         """(share auto-routed, accuracy of those) at another threshold."""
-        picked = [c for p, c in zip(self.top_probabilities, self.top1_correct) if p >= threshold]
+        picked = [c for p, c in zip(self.top_probabilities, self.top1_correct, strict=True) if p >= threshold]
         if not self.n:
             return 0.0, 0.0
         share = len(picked) / self.n
@@ -135,7 +135,9 @@ def evaluate(rows: Sequence[EvalRow], rank_teams: RankTeams, threshold: float) -
     return report
 
 
-def suggest_threshold(report: EvalReport, min_accuracy: float = 0.95, grid: Iterable[float] | None = None) -> float | None:
+def suggest_threshold(
+    report: EvalReport, min_accuracy: float = 0.95, grid: Iterable[float] | None = None
+) -> float | None:
     """Lowest threshold whose auto-routed questions reach ``min_accuracy`` (None if none)."""
     grid = list(grid) if grid is not None else [i / 100 for i in range(10, 100)]
     for t in sorted(grid):
@@ -244,11 +246,21 @@ def upl_only_topics(catalogue: Sequence[Mapping], upl_teams: Mapping[str, Mappin
         if name in covered or upl_teams[name].get("topic"):
             continue
         slug = "upl-" + "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
-        out.append({"slug": slug, "name": name, "team": upl_teams[name]["team"], "phrasings": [name], "upl_names": [name]})
+        out.append(
+            {
+                "slug": slug,
+                "name": name,
+                "team": upl_teams[name]["team"],
+                "phrasings": [name],
+                "upl_names": [name],
+            }
+        )
     return out
 
 
-def load_training_topics(catalogue_path: str | PathLike[str], upl_teams_path: str | PathLike[str] | None = None) -> list[dict]:
+def load_training_topics(
+    catalogue_path: str | PathLike[str], upl_teams_path: str | PathLike[str] | None = None
+) -> list[dict]:
     """Catalogue topics plus the UPL-only topics (if a UPL mapping is given)."""
     import json
 

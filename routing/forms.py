@@ -45,10 +45,12 @@ class HandOffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["teams"].queryset = department_teams().order_by("name")
         if case is not None and not self.is_bound:
-            proposed = {s["team"] for s in case.routing_suggestions[:1]}
+            # The router's team and any extra teams it proposed for a split question are ticked already.
+            proposed = {s["team"] for s in case.routing_suggestions if s.get("split")}
             if case.proposed_team_id:
                 proposed.add(case.proposed_team.slug)
             self.initial["teams"] = [t for t in self.fields["teams"].queryset if t.slug in proposed]
+            self.initial["request_text"] = case.question
 
 
 class HandoffAnswerForm(forms.Form):

@@ -17,7 +17,7 @@ from intake.workflow import Status
 from teams.models import Team, Topic
 
 from .models import Handoff, LabelledExample
-from .router import propose
+from .router import best_topic_of_team, case_text, propose
 
 User = AbstractBaseUser
 
@@ -31,17 +31,38 @@ class HandoffNotAllowed(Exception):
 
 
 def route_case(*, case: Case) -> Case:
-    """Ask the router for a proposal and store it on the case (explicit topic, rules, then classifier)."""
+    """Ask the router for a proposal and store it on the case (explicit topic, rules, then classifier).
+
+    Below the confidence threshold the case waits for triage with the top suggestions; above it the hand-off
+    is prepared (and sent, when ROUTING_AUTO_SEND is on) to the proposed department(s).
+    """
     proposal = propose(case)
-    return intake_services.case_record_routing(
+    confident = not proposal.needs_triage
+    suggestions = list(proposal.suggestions) + [
+        {"team": t.slug, "team_name": t.name, "split": True} for t in proposal.extra_teams
+    ]
+    case = intake_services.case_record_routing(
         case=case,
-        topic=proposal.topic,
-        team=proposal.team,
+        topic=proposal.topic if confident else None,
+        team=proposal.team if confident else None,
         confidence=proposal.confidence,
         reason=proposal.reason,
-        suggestions=proposal.suggestions,
+        suggestions=suggestions,
         needs_triage=proposal.needs_triage,
     )
+    if (
+        confident
+        and settings.ROUTING_AUTO_SEND
+        and proposal.team
+        and proposal.team.kind == Team.Kind.DEPARTMENT
+    ):
+        case_hand_off(
+            case=case,
+            teams=[proposal.team, *proposal.extra_teams],
+            request_text=case.question,
+            actor=None,
+        )
+    return case
 
 
 @transaction.atomic
@@ -65,6 +86,30 @@ def case_correct_topic(*, case: Case, topic: Topic, actor: User) -> Case:
 
 def _example_text(case: Case) -> str:
     return f"{case.subject}\n{case.question}".strip()
+
+
+def _record_team_correction(case: Case, teams: Sequence[Team], actor: User | None) -> None:
+    """Handing off to another team than the router proposed is a correction: learn the chosen team's topic."""
+    if actor is None or case.proposed_team_id is None or any(t.pk == case.proposed_team_id for t in teams):
+        return
+    chosen = teams[0]
+    topic = (
+        case.topic
+        if case.topic and case.topic.team_id == chosen.pk
+        else best_topic_of_team(case_text(case), chosen)
+    )
+    if topic is None:
+        return
+    LabelledExample.objects.update_or_create(
+        case=case,
+        source=LabelledExample.Source.CORRECTION,
+        defaults={
+            "text": _example_text(case),
+            "topic": topic,
+            "predicted_topic": case.topic,
+            "created_by": actor,
+        },
+    )
 
 
 def record_confirmed_topic(*, case: Case) -> None:
@@ -109,8 +154,9 @@ def case_hand_off(*, case: Case, teams: Sequence[Team], request_text: str, actor
         raise HandoffNotAllowed(
             _("Er loopt al een uitzetting naar: %(teams)s.") % {"teams": ", ".join(duplicate)}
         )
-    if case.owner_id is None:
+    if case.owner_id is None and actor is not None:
         case = intake_services.case_take_ownership(case=case, actor=actor)
+    _record_team_correction(case, teams, actor)
     if case.status == Status.NEW:
         intake_services.case_transition(
             case=case, to=Status.IN_PROGRESS, actor=actor, reason=_("In behandeling")
@@ -273,7 +319,11 @@ def handoff_provide_information(*, handoff: Handoff, actor: User, body: str) -> 
 
 def _after_handoff_closed(handoff: Handoff, actor: User | None) -> None:
     """When the last open hand-off is answered or returned, the case goes back to the owner."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("owner", "owner_team").get(pk=handoff.case_id)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("owner", "owner_team")
+        .get(pk=handoff.case_id)
+    )
     if case.handoffs.filter(status__in=Handoff.OPEN_STATUSES).exists():
         return
     if case.status == Status.WAITING_DEPARTMENT:

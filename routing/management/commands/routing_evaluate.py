@@ -1,0 +1,61 @@
+"""Measure the router on labelled questions: `manage.py routing_evaluate FILE.tsv`."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from routing.evaluation import evaluate, format_report, read_tsv, suggest_threshold
+from routing.router import active_rules, loaded_router, team_ranking_for_text
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now (Linux), in MB."""
+    try:
+        with open(f"/proc/{os.getpid()}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+class Command(BaseCommand):
+    help = "Meet de router op een TSV-bestand met de kolommen question en team (en eventueel topic)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="TSV-bestand met kopregel: question, team[, topic]")
+        parser.add_argument("--threshold", type=float, default=None, help="Drempel voor automatisch routeren")
+        parser.add_argument("--errors", type=int, default=0, help="Toon zoveel fout gerouteerde vragen")
+
+    def handle(self, *args, file: str, threshold: float | None, errors: int, **options):
+        try:
+            rows = read_tsv(file)
+        except FileNotFoundError as exc:
+            raise CommandError(f"Bestand niet gevonden: {file}") from exc
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Kan {file} niet lezen: {exc}") from exc
+        if not rows:
+            raise CommandError(f"{file} bevat geen vragen.")
+        before = rss_mb()
+        router = loaded_router()
+        if router is None:
+            raise CommandError("Er is nog geen actief model. Draai eerst: python manage.py routing_train")
+        rules = active_rules()
+        threshold = settings.ROUTING_AUTO_THRESHOLD if threshold is None else threshold
+        report = evaluate(rows, lambda text: team_ranking_for_text(text, rules=rules), threshold)
+        self.stdout.write(
+            f"model                {router.version} ({len(router.topic_team)} topics, {len(rules)} rules)"
+        )
+        self.stdout.write(
+            format_report(report, show_errors=errors, thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8))
+        )
+        suggested = suggest_threshold(report)
+        self.stdout.write("")
+        self.stdout.write(
+            f"lowest threshold with >=95% right among auto-routed: {suggested if suggested is not None else '-'}"
+        )
+        self.stdout.write(
+            f"process memory       {rss_mb():.0f} MB with the model loaded ({before:.0f} MB before)"
+        )
