@@ -7,6 +7,7 @@ Every variable has a safe development default so `make demo` works on a fresh ma
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -139,7 +140,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "deliver-stuck-outbox": {"task": "followup.tasks.requeue_stuck_outbox", "schedule": 120.0},
-    "deadline-sweep": {"task": "followup.tasks.sweep_deadlines", "schedule": 300.0},
+    "deadline-sweep": {
+        "task": "followup.tasks.sweep_deadlines",
+        "schedule": float(env.int("FOLLOWUP_SWEEP_SECONDS", default=300)),
+    },
+    "team-digest": {
+        "task": "followup.tasks.send_team_digests",
+        "schedule": crontab(hour=env.int("FOLLOWUP_DIGEST_HOUR", default=7), minute=30),
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -167,6 +175,24 @@ DEFAULT_HANDOFF_DEADLINE_DAYS = env.int("DEFAULT_HANDOFF_DEADLINE_DAYS", default
 LIBERATION_DAY_EVERY_YEAR = env.bool("LIBERATION_DAY_EVERY_YEAR", default=True)
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Follow-up (followup/): office hours for deadlines in hours, reminders and what happens when nobody reacts.
+FOLLOWUP_OFFICE_HOURS = (
+    env.str("FOLLOWUP_OFFICE_HOURS_START", default="08:30"),
+    env.str("FOLLOWUP_OFFICE_HOURS_END", default="17:00"),
+)
+FOLLOWUP_WAITING_REMINDER_DAYS = env.int("FOLLOWUP_WAITING_REMINDER_DAYS", default=5)
+FOLLOWUP_WAITING_DECISION_DAYS = env.int("FOLLOWUP_WAITING_DECISION_DAYS", default=5)
+FOLLOWUP_WAITING_EXPIRED_ACTION = env.str(
+    "FOLLOWUP_WAITING_EXPIRED_ACTION", default="notify_owner"
+)  # or resume
+FOLLOWUP_DELAY_MARGIN_DAYS = env.int("FOLLOWUP_DELAY_MARGIN_DAYS", default=1)
+FOLLOWUP_DELAY_NOTICE_MIN_DAYS = env.int("FOLLOWUP_DELAY_NOTICE_MIN_DAYS", default=7)
+FOLLOWUP_CALLBACK_MAX_FAILED = env.int("FOLLOWUP_CALLBACK_MAX_FAILED", default=3)
+FOLLOWUP_CALLBACK_FAILED_ACTION = env.str(
+    "FOLLOWUP_CALLBACK_FAILED_ACTION", default="email_entrepreneur"
+)  # or notify_team
+FOLLOWUP_LOW_RATING = env.int("FOLLOWUP_LOW_RATING", default=2)
+FOLLOWUP_SWEEP_CHUNK = env.int("FOLLOWUP_SWEEP_CHUNK", default=20000)
 
 # Routing: auto-route above this classifier confidence; send the prepared hand-off automatically or not.
 ROUTING_AUTO_THRESHOLD = env.float("ROUTING_AUTO_THRESHOLD", default=0.5)

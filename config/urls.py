@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("intake.urls")),
     path("uitzettingen/", include("routing.urls")),
+    path("", include("followup.urls")),  # /bewaking/... and /volgen/<token>/beoordelen/
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,14 +5,14 @@ question arrives. A deadline is always stored with a short text naming the polic
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.utils import timezone
 
 from teams.models import ClosingDay, Team, Topic
 
-from .calendar import WorkingCalendar
+from .calendar import OfficeHours, WorkingCalendar
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,26 @@ class Deadline:
     policy: str
 
 
+@dataclass(frozen=True)
+class DeadlineAt:
+    """A deadline in office hours (a callback promise): a moment, not a day."""
+
+    due: datetime
+    policy: str
+
+
+def office_hours() -> OfficeHours:
+    start, end = (time.fromisoformat(value) for value in settings.FOLLOWUP_OFFICE_HOURS)
+    return OfficeHours(start=start, end=end)
+
+
 def get_calendar() -> WorkingCalendar:
     """The municipality's calendar. Closing days are few; reading them per call keeps admin edits live."""
     return WorkingCalendar(
         closing_days=ClosingDay.objects.values_list("date", flat=True),
         liberation_day_every_year=settings.LIBERATION_DAY_EVERY_YEAR,
+        office_hours=office_hours(),
+        tz=settings.TIME_ZONE,
     )
 
 
@@ -52,3 +67,24 @@ def handoff_deadline(
     calendar = calendar or get_calendar()
     days = team.handoff_deadline_days or settings.DEFAULT_HANDOFF_DEADLINE_DAYS
     return Deadline(calendar.add_working_days(start or today(), days), f"team {team.slug}: {days} werkdagen")
+
+
+def callback_deadline(
+    team: Team | None, start: datetime | None = None, calendar: WorkingCalendar | None = None
+) -> DeadlineAt:
+    """A callback is due within the team's number of working days, counted in office hours.
+
+    One working day is one full office day: a request at 15:00 on a Friday is due at 15:00 on Monday
+    (or the next working day after a holiday or closing day).
+    """
+    calendar = calendar or get_calendar()
+    days = (team.callback_deadline_days if team else 0) or 1
+    hours = calendar.office_hours
+    day_hours = (
+        datetime.combine(date.min, hours.end) - datetime.combine(date.min, hours.start)
+    ).total_seconds()
+    due = calendar.add_working_hours(start or timezone.now(), days * day_hours / 3600)
+    who = f"team {team.slug}" if team else "standaard"
+    return DeadlineAt(
+        due, f"{who}: {days} werkdag{'en' if days != 1 else ''} ({hours.start:%H:%M}–{hours.end:%H:%M})"
+    )

@@ -62,14 +62,25 @@ class OutboxMessage(models.Model):
         return f"{self.template} → {self.to_email or '-'} ({self.status})"
 
 
-def render_email(template: str, context: dict) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of an e-mail, always in the site's language (Dutch)."""
+def render_text(template: str, context: dict) -> tuple[str, str]:
+    """Subject and plain text of an e-mail, always in the site's language (Dutch)."""
     context = {"site_url": settings.SITE_URL, "municipality": settings.MUNICIPALITY, **context}
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
         text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
-        html = render_to_string("emails/_wrapper.html", {**context, "subject": subject, "text": text})
-    return subject, text, html
+    return subject, text
+
+
+def render_html(subject: str, text: str) -> str:
+    context = {"site_url": settings.SITE_URL, "municipality": settings.MUNICIPALITY}
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string("emails/_wrapper.html", {**context, "subject": subject, "text": text})
+
+
+def render_email(template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of an e-mail, always in the site's language (Dutch)."""
+    subject, text = render_text(template, context)
+    return subject, text, render_html(subject, text)
 
 
 def queue_email(
@@ -126,8 +137,8 @@ def deliver(message_id: int) -> bool:
         to=[row.to_email],
         headers={"X-Voordeur-Key": row.key},
     )
-    if row.body_html:
-        email.attach_alternative(row.body_html, "text/html")
+    # Rows queued in bulk by the sweep store only text; their HTML is the same text in the wrapper.
+    email.attach_alternative(row.body_html or render_html(row.subject, row.body_text), "text/html")
     try:
         email.send()
     except Exception as exc:
@@ -168,7 +179,7 @@ def retry_delay(message_id: int) -> int:
     return max(1, int((row["next_attempt_at"] - timezone.now()).total_seconds()))
 
 
-def due_message_ids(limit: int = 500) -> list[int]:
+def due_message_ids(limit: int = 500, after: int = 0) -> list[int]:
     """Rows that should be (re)sent now: queued and due, or stuck "sending" after a worker died."""
     now = timezone.now()
     stuck_before = now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
@@ -176,7 +187,9 @@ def due_message_ids(limit: int = 500) -> list[int]:
         status=OutboxMessage.Status.QUEUED, next_attempt_at=now
     )
     return list(
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
+        OutboxMessage.objects.filter(
+            status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now, pk__gt=after
+        )
+        .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -17,11 +17,18 @@ def deliver_outbox_message(self, message_id: int) -> bool:
 
 
 @shared_task
-def requeue_stuck_outbox() -> int:
-    ids = outbox.due_message_ids()
-    for message_id in ids:
-        deliver_outbox_message.delay(message_id)
-    return len(ids)
+def requeue_stuck_outbox(max_batches: int = 200) -> int:
+    """Hand every due row to a worker, 500 at a time (the sweep can queue many at once)."""
+    total, last = 0, 0
+    for _ in range(max_batches):
+        ids = outbox.due_message_ids(after=last)
+        for message_id in ids:
+            deliver_outbox_message.delay(message_id)
+        total += len(ids)
+        if len(ids) < 500:
+            break
+        last = ids[-1]
+    return total
 
 
 @shared_task
@@ -29,3 +36,10 @@ def sweep_deadlines() -> dict:
     from .services import sweep
 
     return sweep().as_dict()
+
+
+@shared_task
+def send_team_digests() -> int:
+    from .services import digest_send
+
+    return digest_send()

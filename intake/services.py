@@ -400,6 +400,16 @@ def case_add_entrepreneur_reply(*, case: Case, body: str, attachments: Sequence[
 
 
 @transaction.atomic
+def case_resume(*, case: Case, actor: User | None, reason: str) -> Case:
+    """Back from waiting on the entrepreneur without a reply (the owner decides, or the follow-up's
+    reminder period is over): the case is in progress again and its clock runs again."""
+    case = _lock(case)
+    case_transition(case=case, to=Status.IN_PROGRESS, actor=actor, reason=reason)
+    _resume_clock(case)
+    return case
+
+
+@transaction.atomic
 def case_answer(*, case: Case, actor: User, body: str, resolution: str = Resolution.ANSWERED) -> Case:
     """Send the final answer (one voice to the outside) and close the case."""
     case = _lock(case)

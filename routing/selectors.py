@@ -41,7 +41,8 @@ def handoff_thread(handoff: Handoff) -> QuerySet[Message]:
 
     return (
         handoff.case.messages.filter(
-            Q(is_public=True) | Q(kind=Message.Kind.HANDOFF, data__handoff=handoff.pk)
+            Q(is_public=True)
+            | Q(kind__in=[Message.Kind.HANDOFF, Message.Kind.FOLLOWUP], data__handoff=handoff.pk)
         )
         .select_related("author")
         .prefetch_related("attachments")

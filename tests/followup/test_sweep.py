@@ -51,13 +51,16 @@ def test_overdue_handoff_and_case_notify_the_owner_once_per_deadline(case_and_ha
     with time_machine.travel(dt.date(2026, 12, 18), tick=False):
         first, second = sweep(), sweep()
     assert (first.handoffs_overdue, second.handoffs_overdue) == (1, 0)
-    assert overdue_mails("handoff_overdue") == 1
+    assert overdue_mails("followup_handoff_overdue") == 1  # the owner (the team has no coordinator)
     with time_machine.travel(dt.date(2026, 12, 28), tick=False):
         assert sweep().cases_overdue == 1
         assert sweep().cases_overdue == 0
-    assert overdue_mails("case_overdue") == 1
-    assert case.messages.filter(kind=Message.Kind.FOLLOWUP).count() == 1
-    assert case.messages.filter(kind=Message.Kind.HANDOFF, data__event="overdue").count() == 1
+    assert overdue_mails("followup_case_overdue") == 1
+    assert case.messages.filter(kind=Message.Kind.FOLLOWUP, data__event="overdue", data__case=case.pk).count() == 1
+    assert (
+        case.messages.filter(kind=Message.Kind.FOLLOWUP, data__event="overdue", data__handoff=handoff.pk).count()
+        == 1
+    )
 
 
 def test_a_new_deadline_after_reopening_is_followed_again(case_and_handoff, owner):
@@ -69,7 +72,7 @@ def test_a_new_deadline_after_reopening_is_followed_again(case_and_handoff, owne
         intake.case_reopen(case=Case.objects.get(pk=case.pk), actor=owner, reason="nog een vraag")
     with time_machine.travel(dt.date(2027, 1, 30), tick=False):
         assert sweep().cases_overdue == 1
-    assert overdue_mails("case_overdue") == 2
+    assert overdue_mails("followup_case_overdue") == 2
 
 
 def test_waiting_on_the_entrepreneur_is_not_overdue(case_and_handoff, owner):
@@ -86,5 +89,8 @@ def test_sweep_task_runs_through_celery(case_and_handoff, django_capture_on_comm
     with time_machine.travel(dt.date(2026, 12, 30), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             result = sweep_deadlines.apply().get()
-    assert result == {"cases_overdue": 1, "handoffs_overdue": 1}
-    assert sorted(m.subject.split()[0] for m in mail.outbox if "termijn" in m.subject) == ["Uitzetting", "Vraag"]
+    assert (result["cases_overdue"], result["handoffs_overdue"]) == (1, 1)
+    assert sorted(m.subject.split()[0] for m in mail.outbox if "over de termijn" in m.subject) == [
+        "Uitzetting",
+        "Vraag",
+    ]
