@@ -8,6 +8,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("intake.urls")),
     path("uitzettingen/", include("routing.urls")),
+    path("kcc/", include("intake.kcc_urls")),
+    path("", include("routing.knowledge_urls")),
     path("", include("followup.urls")),  # /bewaking/... and /volgen/<token>/beoordelen/
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

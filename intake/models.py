@@ -1,6 +1,7 @@
 """Cases and what belongs to them: the company and contact who asked, the timeline and attachments."""
 
 import hashlib
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -278,6 +279,7 @@ class StagedUpload(models.Model):
 # Company view (CRM): more about a company, its visits and notes, account managers and the KCC's call log.
 # Company's own fields above stay as they are; these extend it.
 
+
 def sbi_code_list(company: Company) -> list[str]:
     return [code.strip() for code in company.sbi_codes.split(",") if code.strip()]
 
@@ -322,7 +324,9 @@ class AccountManagerRule(models.Model):
         _("omschrijving"), max_length=120, blank=True, help_text=_("Bijvoorbeeld: Horeca, of Centrum.")
     )
     postcode_from = models.PositiveSmallIntegerField(_("postcode van (4 cijfers)"), null=True, blank=True)
-    postcode_to = models.PositiveSmallIntegerField(_("postcode tot en met (4 cijfers)"), null=True, blank=True)
+    postcode_to = models.PositiveSmallIntegerField(
+        _("postcode tot en met (4 cijfers)"), null=True, blank=True
+    )
     is_active = models.BooleanField(_("actief"), default=True)
 
     history = HistoricalRecords()
@@ -357,7 +361,8 @@ class AccountManagerRule(models.Model):
 
 
 def account_manager_photo_path(instance: "AccountManagerProfile", filename: str) -> str:
-    return f"accountmanagers/{instance.user_id}-{uuid_hex()}"
+    suffix = PurePath(filename).suffix.lower()
+    return f"accountmanagers/{instance.user_id}-{uuid_hex()}{suffix if suffix in ('.jpg', '.jpeg', '.png') else ''}"
 
 
 def uuid_hex() -> str:
@@ -485,11 +490,17 @@ class KccCall(models.Model):
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_calls"
     )
-    case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_call")
+    case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_call"
+    )
     question = models.TextField(_("vraag"))
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_calls",
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kcc_calls",
         help_text=_("Doorverbonden met, of terugbelverzoek voor, dit team."),
     )
     outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)

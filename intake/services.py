@@ -24,6 +24,7 @@ from followup.outbox import OutboxMessage, queue_email
 from teams.models import Team, Topic
 from teams.selectors import owner_team
 
+from .company_selectors import account_manager_for
 from .models import Attachment, Case, Company, Contact, Message, ReferenceSequence, Resolution
 from .workflow import CLOSED, Status, check_transition
 
@@ -116,8 +117,10 @@ def case_submit(
     channel: str = "web",
     attachments: Sequence[UploadData] = (),
     created_by: User | None = None,
+    company: Company | None = None,
 ) -> SubmittedCase:
-    company = find_or_create_company(kvk_number=kvk_number, name=company_name, email=email)
+    """`company`: a known company (KCC screen, company visit); otherwise it is found or created."""
+    company = company or find_or_create_company(kvk_number=kvk_number, name=company_name, email=email)
     contact = find_or_create_contact(company=company, name=contact_name, email=email, phone=phone)
     token = secrets.token_urlsafe(32)
     deadline = case_deadline(topic)
@@ -131,7 +134,7 @@ def case_submit(
         preferred_contact=preferred_contact,
         topic=topic,
         owner_team=owner_team(),
-        owner=company.account_manager if company else None,
+        owner=account_manager_for(company),  # the company's own, else by company, sector or area rules
         created_by=created_by,
         deadline=deadline.due,
         deadline_policy=deadline.policy,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import company_views, views
 
 app_name = "intake"
 
@@ -23,4 +23,16 @@ urlpatterns = [
     path("zaken/<int:pk>/uitzetten/", views.case_hand_off, name="case-hand-off"),
     path("kcc/nieuwe-vraag/", views.kcc_new, name="kcc-new"),
     path("bijlagen/<int:pk>/", views.staff_attachment, name="attachment"),
+    # Company view (CRM), visits and account managers (issue 5)
+    path("bedrijven/", company_views.company_list, name="company-list"),
+    path("bedrijven/nieuw/", company_views.company_new, name="company-new"),
+    path("bedrijven/<int:pk>/", company_views.company_detail, name="company-detail"),
+    path("bedrijven/<int:pk>/bewerken/", company_views.company_edit, name="company-edit"),
+    path("bedrijven/<int:pk>/kvk/", company_views.company_refresh_from_kvk, name="company-kvk"),
+    path("bedrijven/<int:pk>/notitie/", company_views.company_note, name="company-note"),
+    path("bedrijven/<int:pk>/bezoek/", company_views.visit_new, name="visit-new"),
+    path("bezoeken/", company_views.visit_list, name="visit-list"),
+    path("bezoeken/<int:pk>/", company_views.visit_detail, name="visit-detail"),
+    path("bezoeken/<int:pk>/actie/", company_views.visit_action, name="visit-action"),
+    path("accountmanagers/<int:pk>/foto/", company_views.account_manager_photo, name="account-manager-photo"),
 ]

@@ -1,0 +1,313 @@
+"""The KCC workstation: one screen for a call in progress, its suggestions endpoint and the weekly report.
+
+Entry points (docs/decisions/0001): they call intake, routing (knowledge, router) and followup services.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncWeek
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from followup.models import CallbackRequest
+from followup.services import callback_create
+from routing import knowledge_selectors, knowledge_services
+from routing import services as routing_services
+from routing.knowledge import KnowledgeGap
+from teams.selectors import roles_for
+
+from . import company_selectors, kcc
+from .kcc_forms import KccCallForm
+from .models import Contact, KccCall
+from .views import staff_member_required
+
+
+def kcc_only(view):
+    """The KCC and team economie (who also take calls)."""
+
+    @staff_member_required
+    def wrapper(request, *args, **kwargs):
+        if not roles_for(request.user).sees_all_cases:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _caller(request, data) -> tuple:
+    """The selected company and contact (from the form or the query string), scoped to the user."""
+    company_id = data.get("company") or request.GET.get("bedrijf")
+    contact_id = data.get("contact") or request.GET.get("contact")
+    company = contact = None
+    try:
+        if company_id:
+            company = company_selectors.company_for(request.user, int(company_id))
+        if contact_id:
+            contact = Contact.objects.filter(pk=int(contact_id), company=company).first() if company else None
+    except (ValueError, TypeError, Http404):
+        company = contact = None
+    return company, contact
+
+
+def _suggestions(text: str) -> dict:
+    """Knowledge articles and the router's topic and team for what was typed so far."""
+    if len(text.strip()) < 3:
+        return {"hits": [], "hints": []}
+    hints = knowledge_selectors.router_hints(text)
+    boost = [(h.topic.slug, h.probability) for h in hints]
+    hits = knowledge_selectors.search(text, limit=5, topic_boost=boost)
+    return {"hits": hits, "hints": hints}
+
+
+@kcc_only
+def workstation(request):
+    """GET: find the caller, type the question. POST: suggestions (no write) or one of the outcomes."""
+    query = request.GET.get("zoek", "").strip()
+    matches = company_selectors.lookup(request.user, query) if query else []
+    if request.method == "POST":
+        form = KccCallForm(request.POST)
+        outcome = request.POST.get("outcome", "suggest")
+        valid = form.is_valid()
+        company, contact = _caller(request, form.cleaned_data if valid else {})
+        if (
+            valid
+            and outcome != "suggest"
+            and form.check_outcome(
+                outcome,
+                contact_phone=contact.phone if contact else "",
+                contact_name=contact.name if contact else "",
+            )
+        ):
+            call = _record_outcome(request, form, outcome, company, contact)
+            if call is not None:
+                return redirect(reverse("kcc:workstation") + f"?klaar={call.pk}")
+        question = request.POST.get("call-question", "")
+        status = 400 if form.errors else 200
+    else:
+        company, contact = _caller(request, {})
+        initial = {"company": company.pk if company else None, "contact": contact.pk if contact else None}
+        if contact:
+            initial.update(contact_name=contact.name, phone=contact.phone, email=contact.email)
+        form = KccCallForm(initial=initial)
+        question, status = "", 200
+    suggestions = _suggestions(question)
+    if request.method == "POST" and suggestions["hints"] and not form.errors:
+        # Pre-select the router's topic and team (the agent can change them before choosing an outcome).
+        top = suggestions["hints"][0]
+        data = request.POST.copy()
+        data.setdefault("call-topic", "")
+        if not data.get("call-topic"):
+            data["call-topic"] = str(top.topic.pk)
+        if not data.get("call-team"):
+            data["call-team"] = str(top.team.pk)
+        form = KccCallForm(data)
+        form.is_valid()
+    open_cases, recent_cases = (
+        company_selectors.company_open_and_recent(request.user, company) if company else ([], [])
+    )
+    callbacks = (
+        list(
+            CallbackRequest.objects.filter(case__company=company)
+            .select_related("team", "case")
+            .order_by("-created_at")[:10]
+        )
+        if company
+        else []
+    )
+    done = None
+    if request.GET.get("klaar", "").isdigit():
+        done = (
+            KccCall.objects.filter(pk=int(request.GET["klaar"]), agent=request.user)
+            .select_related("case", "team")
+            .first()
+        )
+    return render(
+        request,
+        "kcc/workstation.html",
+        {
+            "form": form,
+            "query": query,
+            "matches": matches,
+            "company": company,
+            "contact": contact,
+            "open_cases": open_cases,
+            "recent_cases": recent_cases,
+            "callbacks": callbacks,
+            "hits": suggestions["hits"],
+            "hints": suggestions["hints"],
+            "selected_article": form.data.get("call-article") if form.is_bound else "",
+            "done": done,
+        },
+        status=status,
+    )
+
+
+def _record_outcome(request, form, outcome, company, contact):
+    data = form.cleaned_data
+    call = kcc.Call(
+        question=data["question"],
+        contact_name=data["contact_name"],
+        email=data["email"],
+        phone=data["phone"],
+        company=company,
+        contact=contact,
+        topic=data["topic"],
+        could_not_answer=data["could_not_answer"],
+    )
+    user = request.user
+    with transaction.atomic():
+        if outcome == KccCall.Outcome.ANSWERED:
+            article = knowledge_selectors.published_articles().filter(pk=data["article"]).first()
+            if article is None:
+                form.add_error(None, _("Dit kennisartikel bestaat niet (meer). Kies een ander artikel."))
+                return None
+            if call.topic is None:
+                call = kcc.Call(**{**call.__dict__, "topic": article.topic})
+            logged = kcc.kcc_answer_on_the_spot(
+                call=call, actor=user, answer=article.public_answer, article_title=article.title
+            )
+            knowledge_services.record_use(article=article, actor=user, case=logged.case, call=logged)
+            messages.success(
+                request, _("Vastgelegd als direct beantwoord (%(ref)s).") % {"ref": logged.case.reference}
+            )
+        elif outcome == KccCall.Outcome.TRANSFERRED:
+            logged = kcc.kcc_transfer(call=call, team=data["team"], actor=user)
+            routing_services.route_case(case=logged.case)
+            messages.success(
+                request,
+                _("Verbind door met %(team)s: %(phone)s. Vastgelegd als %(ref)s.")
+                % {
+                    "team": data["team"].name,
+                    "phone": data["team"].phone or "-",
+                    "ref": logged.case.reference,
+                },
+            )
+        elif outcome == KccCall.Outcome.CALLBACK:
+            case, logged = kcc.kcc_callback_case(call=call, team=data["team"], actor=user)
+            routing_services.route_case(case=case)
+            callback_create(
+                case=case,
+                name=data["contact_name"] or (contact.name if contact else ""),
+                phone=data["phone"] or (contact.phone if contact else ""),
+                subject=data["question"][:300],
+                team=data["team"],
+                preferred_moment=data["callback_moment"],
+                actor=user,
+            )
+            messages.success(request, _("Terugbelverzoek vastgelegd (%(ref)s).") % {"ref": case.reference})
+        elif outcome == KccCall.Outcome.REGIE:
+            logged = kcc.kcc_to_owner(call=call, actor=user)
+            routing_services.route_case(case=logged.case)
+            messages.success(
+                request, _("Doorgezet naar team economie (%(ref)s).") % {"ref": logged.case.reference}
+            )
+        else:
+            form.add_error(None, _("Kies een uitkomst."))
+            return None
+        if call.could_not_answer:
+            knowledge_services.record_gap(
+                topic=call.topic or logged.case.topic,
+                question=call.question,
+                actor=user,
+                case=logged.case,
+                call=logged,
+            )
+    return logged
+
+
+@kcc_only
+def suggestions_json(request):
+    """As-you-type suggestions for the KCC screen (static/js/kcc.js)."""
+    text = request.GET.get("q", "")[:2000]
+    found = _suggestions(text)
+    return JsonResponse(
+        {
+            "articles": [
+                {
+                    "id": hit.article.pk,
+                    "title": hit.article.title,
+                    "topic": hit.article.topic.name,
+                    "topic_id": hit.article.topic_id,
+                    "team": hit.article.owner_team.name,
+                    "public_answer": hit.article.public_answer,
+                    "internal_notes": hit.article.internal_notes,
+                    "needs_review": hit.article.needs_review,
+                    "url": reverse("knowledge:detail", args=[hit.article.pk]),
+                }
+                for hit in found["hits"]
+            ],
+            "routing": [
+                {
+                    "topic_id": hint.topic.pk,
+                    "topic": hint.topic.name,
+                    "team_id": hint.team.pk,
+                    "team": hint.team.name,
+                    "phone": hint.team.phone,
+                    "p": round(hint.probability, 2),
+                }
+                for hint in found["hints"]
+            ],
+        }
+    )
+
+
+def callbacks_on_time_per_week(first_day) -> dict:
+    """Callbacks due per week and how many were done before their deadline: one grouped query."""
+    now = timezone.now()
+    rows = (
+        CallbackRequest.objects.filter(due_at__date__gte=first_day, due_at__lte=now)
+        .annotate(week=TruncWeek("due_at"))
+        .values("week")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count(
+                "pk",
+                filter=Q(
+                    status=CallbackRequest.Status.DONE, closed_at__isnull=False, closed_at__lte=F("due_at")
+                ),
+            ),
+        )
+    )
+    return {kcc._as_date(row["week"]): row for row in rows}
+
+
+def gaps_per_week(first_day) -> dict:
+    rows = (
+        KnowledgeGap.objects.filter(created_at__date__gte=first_day)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
+        .annotate(count=Count("pk"))
+    )
+    return {kcc._as_date(row["week"]): row["count"] for row in rows}
+
+
+@kcc_only
+def report(request):
+    """The KCC per week: calls, first-contact resolution, transfers per team, callbacks on time, gaps."""
+    try:
+        weeks = max(1, min(int(request.GET.get("weken", 8)), 52))
+    except ValueError:
+        weeks = 8
+    rows = kcc.kcc_weekly_calls(weeks=weeks)
+    first = rows[-1].week
+    callbacks = callbacks_on_time_per_week(first)
+    gaps = gaps_per_week(first)
+    for row in rows:
+        row.gaps = gaps.get(row.week, 0)
+        stats = callbacks.get(row.week)
+        if stats:
+            row.callbacks_due, row.callbacks_on_time = stats["due"], stats["on_time"]
+    gap_rows = knowledge_selectors.gap_report(since=first)[:10]
+    return render(
+        request,
+        "kcc/report.html",
+        {"rows": rows, "weeks": weeks, "gap_rows": gap_rows, "week_end": timedelta(days=6)},
+    )
