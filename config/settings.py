@@ -167,6 +167,11 @@ MUNICIPALITY = {
     "phone": env.str("MUNICIPALITY_PHONE", default="14 0123"),
     "email": env.str("MUNICIPALITY_EMAIL", default="ondernemersloket@gemeente.example"),
     "primary_colour": env.str("MUNICIPALITY_COLOUR", default="#00566e"),
+    # Hover and pressed states; keep white text on both at a contrast of at least 4.5:1 (WCAG AA).
+    "primary_colour_dark": env.str("MUNICIPALITY_COLOUR_DARK", default="#003d4f"),
+    # The logo in the header: a URL (https://…) or a path under the static files (img/logo.svg). Shown on the
+    # header colour, so use a light version. Empty: a circle with the first letter of the name.
+    "logo": env.str("MUNICIPALITY_LOGO", default=""),
 }
 
 # Working days and deadlines (followup.calendar).

@@ -203,25 +203,46 @@ def _staff_users():
     )
 
 
+# Sortable columns of the case list: `?sort=<key>` or `?sort=-<key>`; anything else keeps the default order.
+CASE_SORTS = {
+    "reference": ("reference",),
+    "deadline": ("deadline", "-created_at"),
+    "status": ("status", "-created_at"),
+    "created": ("created_at",),
+}
+
+
+def _case_sort(value: str) -> tuple[str, tuple[str, ...] | None]:
+    key = value.removeprefix("-")
+    if key not in CASE_SORTS:
+        return "", None
+    descending = value.startswith("-")
+    fields = CASE_SORTS[key]
+    if descending:
+        fields = (f"-{fields[0]}", *fields[1:])
+    return value, fields
+
+
 @case_directors_only
 def case_list(request):
     queryset = selectors.case_list_for(request.user)
     case_filter = CaseFilter(request.GET or None, queryset=queryset, owners=_staff_users())
-    page = Paginator(
-        case_filter.qs.order_by("deadline", "-created_at")
-        if request.GET.get("sort") == "deadline"
-        else case_filter.qs,
-        25,
-    ).get_page(request.GET.get("page"))
+    sort, order = _case_sort(request.GET.get("sort", ""))
+    page = Paginator(case_filter.qs.order_by(*order) if order else case_filter.qs, 25).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("sort", None)
     return render(
         request,
         "intake/case_list.html",
         {
             "filter": case_filter,
             "page": page,
-            "query": query.urlencode(),
+            "query": query.urlencode(),  # without page and sort: the column headers add their own sort
+            "sort": sort,
+            "sort_query": f"{query.urlencode()}&sort={sort}" if sort else query.urlencode(),
             "counts": selectors.case_counts(request.user),
         },
     )

@@ -16,4 +16,33 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   }
+
+  // Opening an action on a staff page (by click or by its access key) puts the cursor in its first field.
+  document.querySelectorAll("details.action > summary").forEach((toggle) => {
+    toggle.addEventListener("click", () => {
+      const details = toggle.parentElement;
+      window.setTimeout(() => {
+        if (!details.open) return;
+        const field = details.querySelector("textarea, input:not([type=hidden]), select");
+        if (field) field.focus();
+      }, 0);
+    });
+  });
+
+  // Ctrl+Enter (Cmd+Enter on a Mac) in a text box sends its form.
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && target.form && target.tagName === "TEXTAREA") {
+      event.preventDefault();
+      target.form.requestSubmit();
+    }
+    // "/" jumps to the search field of a list, unless the user is typing somewhere.
+    if (event.key === "/" && !/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && !target.isContentEditable) {
+      const search = document.querySelector(".filters input[name=q]");
+      if (search) {
+        event.preventDefault();
+        search.focus();
+      }
+    }
+  });
 });

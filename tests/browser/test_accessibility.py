@@ -1,0 +1,111 @@
+"""axe-core (WCAG 2.1 A and AA) on every public page and the main staff pages: zero violations each.
+
+Each page is its own test, so a failure names the page and lists the violations. The table of all pages is
+printed at the end of the run (see conftest.pytest_terminal_summary). Each page is also photographed:
+public pages on a phone and a desktop, staff pages at 1280 px and on a tablet (800 px).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from routing import services as routing_services
+from tests.factories import submit_case
+
+from .conftest import AXE_RESULTS, DESKTOP, PHONE, TABLET, axe_violations, describe, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class World:
+    case: object
+    token: str
+    handoff: object
+
+
+@pytest.fixture
+def world(teams, topics, owner, vergunningen_member, kcc_agent):
+    submitted = submit_case(topic=topics["terras"], subject="Terras bij café", phone="0612345678")
+    case = submitted.case
+    [handoff] = routing_services.case_hand_off(
+        case=case, teams=[teams["vergunningen"]], request_text="Welke vergunning is nodig?", actor=owner
+    )
+    submit_case(question="Mag ik op zondag open?", contact_name="Sanne de Bakker", email="sanne@kruim.test")
+    return World(case=case, token=submitted.tracking_token, handoff=handoff)
+
+
+def _ask_with_errors(page, world):
+    page.goto(reverse("intake:ask"))
+    page.get_by_role("button", name="Vraag versturen").click()
+    page.wait_for_selector("[data-error-summary]")
+
+
+def _ask_done(page, world):
+    page.goto(reverse("intake:ask"))
+    page.locator("#id_question").fill("Hoe vraag ik een exploitatievergunning aan?")
+    page.locator("#id_contact_name").fill("Marco van Dijk")
+    page.locator("#id_email").fill("marco@cafe.test")
+    page.locator("#id_consent").check()
+    page.get_by_role("button", name="Vraag versturen").click()
+    page.wait_for_url("**/vraag/ontvangen/")
+
+
+def _open_all_actions(page, pk):
+    page.goto(reverse("intake:case-detail", args=[pk]))
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+
+
+# (label, who is logged in, how to get there)
+PUBLIC_PAGES = [
+    ("home", None, lambda page, w: page.goto("/")),
+    ("ask", None, lambda page, w: page.goto(reverse("intake:ask"))),
+    ("ask-with-errors", None, _ask_with_errors),
+    ("ask-done", None, _ask_done),
+    ("track", None, lambda page, w: page.goto(reverse("intake:track", args=[w.token]))),
+    ("login", None, lambda page, w: page.goto(reverse("login"))),
+]
+STAFF_PAGES = [
+    ("case-list", "owner", lambda page, w: page.goto(reverse("intake:case-list"))),
+    ("case-list-sorted", "owner", lambda page, w: page.goto(reverse("intake:case-list") + "?sort=-deadline")),
+    ("case-detail", "owner", lambda page, w: page.goto(reverse("intake:case-detail", args=[w.case.pk]))),
+    ("case-detail-all-actions-open", "owner", lambda page, w: _open_all_actions(page, w.case.pk)),
+    ("inbox", "vergunningen_member", lambda page, w: page.goto(reverse("routing:inbox"))),
+    (
+        "handoff-detail",
+        "vergunningen_member",
+        lambda page, w: page.goto(reverse("routing:handoff-detail", args=[w.handoff.pk])),
+    ),
+    ("kcc-new", "kcc_agent", lambda page, w: page.goto(reverse("intake:kcc-new"))),
+]
+
+
+def _scan(page, label: str) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{label}: the page scrolls sideways by {overflow}px"
+    violations = axe_violations(page)
+    AXE_RESULTS[label] = len(violations)
+    assert not violations, f"{label}: {len(violations)} WCAG 2.1 A/AA violation(s):\n{describe(violations)}"
+
+
+@pytest.mark.parametrize(("label", "who", "go"), PUBLIC_PAGES, ids=[p[0] for p in PUBLIC_PAGES])
+def test_public_page_has_no_wcag_violations(new_page, world, label, who, go):
+    page = new_page(PHONE)
+    go(page, world)
+    screenshot(page, f"phone-a11y-{label}")
+    _scan(page, f"{label} (phone)")
+    page.set_viewport_size(DESKTOP)
+    screenshot(page, f"desktop-a11y-{label}")
+    _scan(page, f"{label} (desktop)")
+
+
+@pytest.mark.parametrize(("label", "who", "go"), STAFF_PAGES, ids=[p[0] for p in STAFF_PAGES])
+def test_staff_page_has_no_wcag_violations(request, new_page, world, label, who, go):
+    page = new_page(DESKTOP, user=request.getfixturevalue(who))
+    go(page, world)
+    screenshot(page, f"desktop-a11y-{label}")
+    _scan(page, f"{label} (1280)")
+    page.set_viewport_size(TABLET)
+    screenshot(page, f"tablet-a11y-{label}")
+    _scan(page, f"{label} (800)")
