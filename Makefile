@@ -34,5 +34,17 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Debian's Chromium for the browser tests in tests/browser (they skip without it, and fail in CI), and the
+# gettext tools for compilemessages. Uses sudo when you are not root.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browsers:
+	command -v chromium >/dev/null && command -v msgfmt >/dev/null || \
+	  ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium gettext)
+
+# After changing user-facing texts: Dutch is the source language, English is translated in locale/en.
+messages: install
+	$(PY) manage.py makemessages -l en -l nl --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=test-artifacts
+	$(PY) manage.py compilemessages --ignore=.venv
+
 clean:
-	rm -rf $(VENV) db.sqlite3 var staticfiles
+	rm -rf $(VENV) db.sqlite3 var staticfiles test-artifacts
