@@ -140,6 +140,7 @@ class Action:
 class ActionResult:
     actions: int = 0
     messages: list[tuple[int, str]] = field(default_factory=list)  # (outbox id, status)
+    message_count: int = 0
 
 
 def run_action(action: Action, *, now: datetime, chunk: int, collect_ids: bool = True) -> ActionResult:
@@ -221,8 +222,10 @@ def _effects(action: Action, *, now: datetime, batch: str, result: ActionResult,
         )
         with connection.cursor() as cursor:
             cursor.execute(query, sql.params)
+            rows = cursor.fetchall()
+            result.message_count += len(rows)
             if collect_ids:
-                result.messages += [tuple(row) for row in cursor.fetchall()]
+                result.messages += [tuple(row) for row in rows]
     if action.after:
         with connection.cursor() as cursor:
             cursor.execute(

@@ -84,7 +84,7 @@ def sweep(today: date | None = None, *, now: datetime | None = None, enqueue: bo
     for name, action in _sweep_actions(today=today, now=now, calendar=calendar):
         done = run_action(action, now=now, chunk=settings.FOLLOWUP_SWEEP_CHUNK, collect_ids=enqueue)
         setattr(result, name, done.actions)
-        result.messages_queued += len(done.messages)
+        result.messages_queued += done.message_count
         new_messages += [pk for pk, status in done.messages if status == OutboxMessage.Status.QUEUED]
     if enqueue and new_messages:
         transaction.on_commit(lambda: _enqueue(new_messages))
