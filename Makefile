@@ -26,6 +26,11 @@ test: install
 	$(PY) manage.py compilemessages --ignore=.venv -v0 || true
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The follow-up sweep on 1,000,000 open items (10% overdue) in a PostgreSQL database of its own (emptied first).
+BENCHMARK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/voordeur_benchmark
+benchmark: install
+	$(PY) manage.py followup_benchmark --database-url $(BENCHMARK_DATABASE_URL) $(BENCHMARK_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
