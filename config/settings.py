@@ -148,6 +148,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followup.tasks.send_team_digests",
         "schedule": crontab(hour=env.int("FOLLOWUP_DIGEST_HOUR", default=7), minute=30),
     },
+    "retrain-router-nightly": {
+        "task": "routing.tasks.retrain_classifier",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -200,8 +204,10 @@ FOLLOWUP_LOW_RATING = env.int("FOLLOWUP_LOW_RATING", default=2)
 FOLLOWUP_SWEEP_CHUNK = env.int("FOLLOWUP_SWEEP_CHUNK", default=20000)
 
 # Routing: auto-route above this classifier confidence; send the prepared hand-off automatically or not.
-ROUTING_AUTO_THRESHOLD = env.float("ROUTING_AUTO_THRESHOLD", default=0.5)
+ROUTING_AUTO_THRESHOLD = env.float("ROUTING_AUTO_THRESHOLD", default=0.7)
 ROUTING_AUTO_SEND = env.bool("ROUTING_AUTO_SEND", default=False)
+# Propose a second or third team too (a split question) when its probability is at least this.
+ROUTING_SPLIT_THRESHOLD = env.float("ROUTING_SPLIT_THRESHOLD", default=0.25)
 
 # Knowledge base: an article not reviewed for this many days shows as "te herzien" in its team's list.
 KNOWLEDGE_REVIEW_DAYS = env.int("KNOWLEDGE_REVIEW_DAYS", default=365)
