@@ -178,7 +178,9 @@ def _claim(action: Action, *, now: datetime, low: int, high: int) -> tuple[int, 
     batch = uuid.uuid4().hex
     prelude = action.prelude(sql) if action.prelude else ""
     query = (
-        f"{prelude} INSERT INTO {t['action']} (key, kind, case_id, object_id, due, batch, created_at) "
+        # The WITH clause goes after the column list: SQLite reports no row count for a statement that starts
+        # with WITH.
+        f"INSERT INTO {t['action']} (key, kind, case_id, object_id, due, batch, created_at) {prelude} "
         f"SELECT {action.key}, {sql.p(action.kind)}, {action.case_id}, {action.object_id}, {action.due}, "
         f"{sql.p(batch)}, {sql.moment(now)} {action.claim_from(sql)} "
         f"AND {action.source}.id BETWEEN {sql.p(low)} AND {sql.p(high)} "
