@@ -149,3 +149,12 @@ def test_the_whole_public_form_works_with_the_keyboard_only(page, teams, topics)
     assert case.topic is not None
     assert case.contact.phone == "+31612345678"
     assert case.preferred_contact == "phone"
+
+
+def test_the_language_switch_shows_the_site_in_english(page, teams):
+    page.goto("/vraag/")
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Kies").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask your question")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label(re.compile("Your question"))).to_be_visible()
