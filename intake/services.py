@@ -197,13 +197,14 @@ def add_timeline_entry(
         kind=kind,
         body=body,
         author=actor,
-        author_name=_display_name(actor),
+        author_name=display_name(actor),
         is_public=is_public,
         data=data or {},
     )
 
 
-def _display_name(user: User | None) -> str:
+def display_name(user: User | None) -> str:
+    """How a staff member is named on timelines and in messages: full name, else username."""
     if user is None:
         return _("Voordeur")
     return user.get_full_name() or user.get_username()
@@ -283,7 +284,7 @@ def case_take_ownership(*, case: Case, actor: User, owner: User | None = None) -
         case=case,
         kind=Message.Kind.SYSTEM,
         actor=actor,
-        body=_("Accountmanager: %(name)s") % {"name": _display_name(new_owner)},
+        body=_("Accountmanager: %(name)s") % {"name": display_name(new_owner)},
     )
     if case.status == Status.NEW:
         case_transition(case=case, to=Status.IN_PROGRESS, actor=actor, reason=_("In behandeling genomen"))
