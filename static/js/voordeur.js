@@ -17,6 +17,16 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // Mark the menu item of the section the user is in (the longest matching link wins).
+  let current = null;
+  document.querySelectorAll(".main-nav a[href]").forEach((link) => {
+    const path = new URL(link.href).pathname;
+    if (path !== "/" && window.location.pathname.startsWith(path)) {
+      if (!current || path.length > new URL(current.href).pathname.length) current = link;
+    }
+  });
+  if (current) current.setAttribute("aria-current", "page");
+
   // Opening an action on a staff page (by click or by its access key) puts the cursor in its first field.
   document.querySelectorAll("details.action > summary").forEach((toggle) => {
     toggle.addEventListener("click", () => {

@@ -33,6 +33,11 @@ def world(teams, topics, owner, vergunningen_member, kcc_agent):
         case=case, teams=[teams["vergunningen"]], request_text="Welke vergunning is nodig?", actor=owner
     )
     submit_case(question="Mag ik op zondag open?", contact_name="Sanne de Bakker", email="sanne@kruim.test")
+    submit_case(  # long texts, as in real life: the list must not scroll sideways at 1280 px or on a tablet
+        question="Ik wil een foodtruck neerzetten op de weekmarkt en op evenementen in het centrum. " * 3,
+        company_name="Foodtruckonderneming De Rijdende Keuken van Voorbeeldstad en Omstreken B.V.",
+        contact_name="Eva Jansen-van den Heuvel",
+    )
     return World(case=case, token=submitted.tracking_token, handoff=handoff)
 
 
