@@ -74,7 +74,10 @@ class AttemptForm(forms.Form):
         label=_("Resultaat"),
         choices=CallbackAttempt.Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Kies het resultaat van de belpoging.")},
+        error_messages={
+            "required": _("Kies het resultaat van de belpoging."),
+            "invalid_choice": _("Kies het resultaat van de belpoging."),
+        },
     )
     note = forms.CharField(
         label=_("Notitie (niet verplicht)"),
@@ -108,7 +111,10 @@ class RatingForm(forms.Form):
         ],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Kies een cijfer van 1 tot en met 5.")},
+        error_messages={
+            "required": _("Kies een cijfer van 1 tot en met 5."),
+            "invalid_choice": _("Kies een cijfer van 1 tot en met 5."),
+        },
     )
     comment = forms.CharField(
         label=_("Toelichting (niet verplicht)"),

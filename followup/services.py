@@ -584,7 +584,7 @@ def callback_log_attempt(
     if outcome not in CallbackAttempt.Outcome.values:
         raise FollowupNotAllowed(_("Kies het resultaat van de belpoging."))
     callback = (
-        CallbackRequest.objects.select_for_update()
+        CallbackRequest.objects.select_for_update(of=("self",))
         .select_related("case__contact", "team")
         .get(pk=callback.pk)
     )
@@ -724,7 +724,7 @@ def can_rate(case: Case) -> bool:
 @transaction.atomic
 def rating_submit(*, case: Case, score: int, comment: str = "") -> SatisfactionRating:
     """The entrepreneur rates the answer, once per closing. A low score tells the owner."""
-    case = Case.objects.select_for_update().select_related("owner", "owner_team").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("owner", "owner_team").get(pk=case.pk)
     if case.status not in RATEABLE or case.closed_at is None:
         raise FollowupNotAllowed(_("U kunt een antwoord beoordelen nadat u het heeft ontvangen."))
     if not 1 <= int(score) <= 5:
@@ -760,7 +760,9 @@ def rating_submit(*, case: Case, score: int, comment: str = "") -> SatisfactionR
 @transaction.atomic
 def rating_reopen(*, rating: SatisfactionRating, actor: User) -> Case:
     """Turn a low rating into a reopened case, with the rating as the reason."""
-    rating = SatisfactionRating.objects.select_for_update().select_related("case").get(pk=rating.pk)
+    rating = (
+        SatisfactionRating.objects.select_for_update(of=("self",)).select_related("case").get(pk=rating.pk)
+    )
     if rating.reopened_at is not None:
         raise FollowupNotAllowed(_("Deze vraag is naar aanleiding van deze beoordeling al heropend."))
     if rating.case.status not in CLOSED:
