@@ -32,9 +32,9 @@ def test_deadline_overview_buckets_and_reasons(
             routing.case_hand_off(case=case, teams=[teams["vergunningen"]], request_text="?", actor=owner)
         plain = submit_case(kvk_number="87654321").case  # no owner, no hand-off
     client.force_login(owner)
-    with at(dt.date(2026, 11, 10)):  # hand-offs (due 9 Nov) overdue; cases due 16 Nov: later
-        with django_assert_max_num_queries(14):
-            response = client.get(reverse("followup:deadlines"))
+    # 10 November: the hand-offs (due 9 Nov) are overdue; the cases are due 16 Nov.
+    with at(dt.date(2026, 11, 10)), django_assert_max_num_queries(14):
+        response = client.get(reverse("followup:deadlines"))
     buckets = {b.key: b for b in response.context["buckets"]}
     assert buckets["overdue"].handoff_count == 4
     assert buckets["overdue"].handoffs[0].reason.startswith("wacht sinds 2 november op Vergunningen")

@@ -28,7 +28,7 @@ def test_answer_email_mentions_rating(answered):
 
 
 def test_tracking_page_offers_the_rating_once(client, answered):
-    case, token = answered
+    _case, token = answered
     track = client.get(reverse("intake:track", args=[token]))
     assert "Wat vindt u van ons antwoord?" in track.content.decode()
     url = reverse("followup:rate", args=[token])
