@@ -10,7 +10,9 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from followup import services as followup_services
 from routing import services as routing_services
+from routing.knowledge import KnowledgeArticle
 from tests.factories import submit_case
 
 from .conftest import AXE_RESULTS, DESKTOP, PHONE, TABLET, axe_violations, describe, screenshot
@@ -23,6 +25,9 @@ class World:
     case: object
     token: str
     handoff: object
+    answered_token: str = ""
+    article: object = None
+    callback: object = None
 
 
 @pytest.fixture
@@ -38,7 +43,34 @@ def world(teams, topics, owner, vergunningen_member, kcc_agent):
         company_name="Foodtruckonderneming De Rijdende Keuken van Voorbeeldstad en Omstreken B.V.",
         contact_name="Eva Jansen-van den Heuvel",
     )
-    return World(case=case, token=submitted.tracking_token, handoff=handoff)
+    answered = submit_case(question="Heb ik een vergunning nodig voor een reclamebord?", email="a@b.test")
+    routing_services.case_close_with_answer(
+        case=answered.case, actor=owner, body="Nee, tot 1 m² niet.", resolution="answered"
+    )
+    article = KnowledgeArticle.objects.create(
+        topic=topics["terras"],
+        title="Hoe vraag ik een terrasvergunning aan?",
+        public_answer="Via het omgevingsloket. Het duurt ongeveer 4 weken.",
+        internal_notes="Direct nummer vergunningen: 14 0123 toestel 4.",
+        owner_team=teams["vergunningen"],
+        status=KnowledgeArticle.Status.PUBLISHED,
+    )
+    callback = followup_services.callback_create(
+        case=case,
+        name="Marco van Dijk",
+        phone="0612345678",
+        subject="Terras",
+        team=teams["vergunningen"],
+        actor=kcc_agent,
+    )
+    return World(
+        case=case,
+        token=submitted.tracking_token,
+        handoff=handoff,
+        answered_token=answered.tracking_token,
+        article=article,
+        callback=callback,
+    )
 
 
 def _ask_with_errors(page, world):
@@ -70,6 +102,9 @@ PUBLIC_PAGES = [
     ("ask-done", None, _ask_done),
     ("track", None, lambda page, w: page.goto(reverse("intake:track", args=[w.token]))),
     ("login", None, lambda page, w: page.goto(reverse("login"))),
+    ("track-answered", None, lambda page, w: page.goto(reverse("intake:track", args=[w.answered_token]))),
+    ("rate", None, lambda page, w: page.goto(reverse("followup:rate", args=[w.answered_token]))),
+    ("faq", None, lambda page, w: page.goto(reverse("knowledge:faq") + "?q=terras")),
 ]
 STAFF_PAGES = [
     ("case-list", "owner", lambda page, w: page.goto(reverse("intake:case-list"))),
@@ -83,6 +118,31 @@ STAFF_PAGES = [
         lambda page, w: page.goto(reverse("routing:handoff-detail", args=[w.handoff.pk])),
     ),
     ("kcc-new", "kcc_agent", lambda page, w: page.goto(reverse("intake:kcc-new"))),
+    ("kcc-workstation", "kcc_agent", lambda page, w: page.goto(reverse("kcc:workstation"))),
+    ("kcc-report", "owner", lambda page, w: page.goto(reverse("kcc:report"))),
+    ("knowledge-list", "owner", lambda page, w: page.goto(reverse("knowledge:list"))),
+    (
+        "knowledge-detail",
+        "owner",
+        lambda page, w: page.goto(reverse("knowledge:detail", args=[w.article.pk])),
+    ),
+    ("knowledge-new", "owner", lambda page, w: page.goto(reverse("knowledge:new"))),
+    ("knowledge-gaps", "owner", lambda page, w: page.goto(reverse("knowledge:gaps"))),
+    ("company-list", "owner", lambda page, w: page.goto(reverse("intake:company-list"))),
+    (
+        "company-detail",
+        "owner",
+        lambda page, w: page.goto(reverse("intake:company-detail", args=[w.case.company_id])),
+    ),
+    ("visit-list", "owner", lambda page, w: page.goto(reverse("intake:visit-list"))),
+    ("deadlines", "owner", lambda page, w: page.goto(reverse("followup:deadlines"))),
+    ("callbacks", "owner", lambda page, w: page.goto(reverse("followup:callbacks"))),
+    (
+        "callback-detail",
+        "owner",
+        lambda page, w: page.goto(reverse("followup:callback-detail", args=[w.callback.pk])),
+    ),
+    ("callbacks-mine", "vergunningen_member", lambda page, w: page.goto(reverse("followup:callbacks-mine"))),
 ]
 
 
