@@ -23,7 +23,8 @@ def simple_template(settings, tmp_path):
     (tmp_path / "emails").mkdir()
     (tmp_path / "emails" / "receipt_test.subject.txt").write_text("Ontvangen")
     (tmp_path / "emails" / "receipt_test.txt").write_text("Link: http://x/volgen/abcdefghijklmnopqrstuvwxyz012345/")
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    # Assign (not mutate) so the template engines are rebuilt and the change is undone after the test.
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
 
 
 def test_queueing_the_same_key_twice_keeps_one_row(db):
