@@ -8,10 +8,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from intake.models import KccCall
 from teams.models import Team, Topic
 
-from .knowledge import KnowledgeArticle
-from .knowledge_services import article_save
+from .knowledge import KnowledgeArticle, KnowledgeGap
+from .knowledge_services import article_save, record_gap
 
 # (topic slug, title, keywords, public answer, internal notes, links)
 ARTICLES = [
@@ -334,4 +335,9 @@ def seed(actor=None) -> int:
             last_reviewed=reviewed,
         )
         created += 1
+    # Calls the KCC could not answer (intake.kcc_demo) are knowledge gaps.
+    for call in KccCall.objects.filter(could_not_answer=True).exclude(
+        pk__in=KnowledgeGap.objects.filter(call__isnull=False).values("call_id")
+    ):
+        record_gap(topic=call.topic, question=call.question, actor=call.agent, case=call.case, call=call)
     return created

@@ -15,8 +15,10 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from followup.deadlines import get_calendar
+from intake import kcc_demo
 from intake import services as intake
 from intake.models import Case, Company
+from routing import knowledge_demo
 from routing import services as routing
 from routing.models import RoutingRule
 from routing.training import retrain
@@ -405,6 +407,9 @@ class Command(BaseCommand):
             url="https://www.belastingdienst.nl/",
             body="Vragen over btw-aangifte beantwoordt de Belastingdienst.",
         )
+        # Company view, visits, account managers and KCC calls (issue 5), then the knowledge base.
+        kcc_demo.seed()
+        knowledge_demo.seed(actor=anouk)
 
     def _backdate(self, case, *, working_days: int, handoff=None):
         """Demo only: make a case look as if it came in earlier, so overdue work shows on the dashboard."""
