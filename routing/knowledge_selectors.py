@@ -118,36 +118,87 @@ def search(
     return _search_python(tokens, queryset, boost_by_topic, limit)
 
 
+# The lexicon: the distinct words of published titles, keywords and topic names, kept per process and
+# rebuilt when an article changes. Query words are expanded against it for typos ("terasvergunning") and
+# compounds ("evenement" ↔ "evenementenvergunning") before the indexed full-text search runs.
+_lexicon: dict = {"stamp": None, "words": frozenset(), "by_length": {}}
+MAX_EXPANSIONS = 6
+
+
+def _lexicon_words() -> frozenset[str]:
+    stamp = published_articles().aggregate(n=Count("pk"), changed=Max("updated_at"))
+    stamp = (stamp["n"], stamp["changed"])
+    if _lexicon["stamp"] != stamp:
+        words: set[str] = set()
+        rows = published_articles().values_list("title", "keywords", "topic__name")
+        for row in rows.iterator(chunk_size=2000):
+            words.update(t for t in tokenize(" ".join(row)) if len(t) >= 3 and not t.isdigit())
+        _lexicon.update(stamp=stamp, words=frozenset(words))
+    return _lexicon["words"]
+
+
+def expand(token: str, words: frozenset[str]) -> list[str]:
+    """Lexicon words for a query word: near-misses (typos) and compounds it is part of or made of."""
+    if len(token) < 5:
+        return []
+    found: dict[str, float] = {}
+    for word in words:
+        if word == token or abs(len(word) - len(token)) > 20:
+            continue
+        if word.startswith(token) or (len(token) >= 7 and word.endswith(token)):
+            found[word] = 0.9  # "evenement" → "evenementenvergunning"
+        elif len(word) >= 5 and word in token:
+            found[word] = 0.8 * len(word) / len(token)  # "evenementenvergunning" → "evenement"
+        elif abs(len(word) - len(token)) <= 2 and word[:1] == token[:1]:
+            ratio = SequenceMatcher(None, token, word).ratio()
+            if ratio >= 0.85:
+                found[word] = ratio  # "terasvergunning" → "terrasvergunning"
+    return [
+        w for w, _score in sorted(found.items(), key=lambda item: (-item[1], len(item[0])))[:MAX_EXPANSIONS]
+    ]
+
+
 def _search_postgres(tokens, queryset, boost_by_topic, limit) -> list[SearchHit]:
+    words = _lexicon_words()
+    expansions = sorted({w for t in tokens for w in expand(t, words)} - set(tokens))
     query = reduce(or_, (SearchQuery(t, config="dutch") for t in tokens))
-    similarities = [TrigramWordSimilarity(Value(t), "search_text") for t in tokens]
-    trigram = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
-    matches = Q(search_vector=query) | reduce(or_, (Q(search_text__trigram_word_similar=t) for t in tokens))
+    matches = Q(search_vector=query)
+    rank = SearchRank(F("search_vector"), query, normalization=Value(1)) * W_FULLTEXT
+    if expansions:
+        expanded = reduce(or_, (SearchQuery(w, config="dutch") for w in expansions))
+        matches |= Q(search_vector=expanded)
+        rank = rank + SearchRank(F("search_vector"), expanded, normalization=Value(1)) * (W_FULLTEXT * 0.8)
     if boost_by_topic:
         router_score = When_Case(
             *[When(topic_id=pk, then=Value(p)) for pk, p in boost_by_topic.items()],
             default=Value(0.0),
             output_field=FloatField(),
         )
+        matches |= Q(topic_id__in=list(boost_by_topic))
     else:
         router_score = Value(0.0, output_field=FloatField())
-    rows = (
+    # Phase 1, on the GIN index: full-text rank (original and expanded words) plus the router's boost.
+    shortlist = list(
         queryset.filter(matches)
-        .annotate(
-            fulltext=SearchRank(F("search_vector"), query, normalization=Value(1)),
-            trigram=trigram,
-            router=router_score,
-        )
-        .annotate(
-            score=F("fulltext") * W_FULLTEXT
-            + F("trigram") * F("trigram") * W_TRIGRAM
-            + F("router") * W_ROUTER
-        )
+        .annotate(score=rank + router_score * W_ROUTER)
+        .order_by("-score", "pk")
+        .values_list("pk", "score")[: max(limit * 3, 30)]
+    )
+    if not shortlist:
+        return []
+    # Phase 2, on the shortlist only: trigram word similarity of the query words with title and keywords.
+    similarities = [TrigramWordSimilarity(Value(t), "search_text") for t in tokens]
+    trigram = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
+    scores = dict(shortlist)
+    rows = (
+        KnowledgeArticle.objects.filter(pk__in=scores)
+        .annotate(trigram=trigram)
         .select_related("topic", "owner_team")
         .defer("search_vector")
-        .order_by("-score", "title")[:limit]
     )
-    return [SearchHit(row, float(row.score)) for row in rows]
+    hits = [SearchHit(row, float(scores[row.pk]) + float(row.trigram) ** 2 * W_TRIGRAM) for row in rows]
+    hits.sort(key=lambda hit: (-hit.score, hit.article.title))
+    return hits[:limit]
 
 
 @lru_cache(maxsize=4096)
@@ -168,8 +219,8 @@ def _token_match(token: str, stem: str, words: set[str]) -> float:
         return 1.0
     best = 0.0
     for word in words:
-        if len(stem) >= 4 and stem in word:  # "evenement" in "evenementenvergunning"
-            best = max(best, 0.8)
+        if len(stem) >= 4 and stem in word:  # "evenement" in "evenementenvergunning"; short parts count less
+            best = max(best, 0.8 if len(stem) >= 6 else 0.5)
         elif len(word) >= 5 and word in stem:  # "vergunn" in "terasvergunn": only part of what was asked
             best = max(best, 0.8 * len(word) / len(stem))
         if len(token) >= 5 and abs(len(word) - len(token)) <= 3:  # typos: "terasvergunning"

@@ -29,9 +29,12 @@ ARTICLE_FIELDS = (
 
 
 def search_text_for(*, title: str, keywords: str, topic: Topic) -> str:
-    """What trigram matching and the SQLite fallback look at: title, keywords and the topic's own words."""
-    parts = [title, keywords.replace(",", " "), topic.name, topic.phrasings]
-    return normalize(" ".join(p for p in parts if p)).replace("\n", " ")[:4000]
+    """What trigram matching and the SQLite fallback look at: title, keywords and the topic's name.
+
+    Kept short on purpose: word similarity is computed per candidate row, so its cost grows with this text.
+    """
+    parts = [title, keywords.replace(",", " "), topic.name]
+    return " ".join(normalize(" ".join(p for p in parts if p)).split())[:600]
 
 
 def update_search_vector(article_ids) -> None:
