@@ -1,5 +1,6 @@
 """The KVK client against a local HTTP server serving KVK's documented JSON shapes. No test uses the internet."""
 
+import contextlib
 import json
 import threading
 import time
@@ -99,10 +100,8 @@ class KvkStub(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
             self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
-            pass
 
 
 @pytest.fixture
