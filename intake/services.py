@@ -8,7 +8,6 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -473,28 +472,3 @@ def case_reopen(*, case: Case, actor: User, reason: str) -> Case:
     case.overdue_notified_for = None
     case.save(update_fields=["deadline", "deadline_policy", "overdue_notified_for"])
     return case
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Follow-up
-
-
-def case_mark_overdue(*, case_id: int, deadline: date) -> bool:
-    """Record that the owner was told this case passed `deadline`; True only for the first caller."""
-    with transaction.atomic():
-        updated = (
-            Case.objects.filter(pk=case_id, deadline=deadline)
-            .exclude(overdue_notified_for=deadline)
-            .update(overdue_notified_for=deadline)
-        )
-        if not updated:
-            return False
-        case = Case.objects.select_related("owner", "owner_team", "contact").get(pk=case_id)
-        add_timeline_entry(
-            case=case,
-            kind=Message.Kind.FOLLOWUP,
-            body=_("Termijn verstreken (%(date)s): accountmanager gewaarschuwd")
-            % {"date": f"{deadline:%d-%m-%Y}"},
-        )
-        notify_owner(case, key=f"case-overdue:{case_id}:{deadline.isoformat()}", template="case_overdue")
-    return True

@@ -374,30 +374,3 @@ def case_close_with_referral(*, case: Case, actor: User, organisation: str, url:
 def case_close_cancelled(*, case: Case, actor: User, resolution: str, reason: str) -> Case:
     handoffs_withdraw_open(case=case, actor=actor)
     return intake_services.case_cancel(case=case, actor=actor, resolution=resolution, reason=reason)
-
-
-def handoff_mark_overdue(*, handoff_id: int, deadline) -> bool:
-    """Once per deadline: escalate an overdue hand-off to the case owner. True only for the first caller."""
-    with transaction.atomic():
-        updated = (
-            Handoff.objects.filter(pk=handoff_id, deadline=deadline, status__in=Handoff.OPEN_STATUSES)
-            .exclude(overdue_notified_for=deadline)
-            .update(overdue_notified_for=deadline)
-        )
-        if not updated:
-            return False
-        handoff = Handoff.objects.select_related("case__owner", "case__owner_team", "team").get(pk=handoff_id)
-        _timeline(
-            handoff,
-            _("Uitzetting naar %(team)s is over de termijn (%(date)s)")
-            % {"team": handoff.team, "date": f"{deadline:%d-%m-%Y}"},
-            None,
-            "overdue",
-        )
-        intake_services.notify_owner(
-            handoff.case,
-            key=f"handoff-overdue:{handoff_id}:{deadline.isoformat()}",
-            template="handoff_overdue",
-            context={"handoff": handoff},
-        )
-    return True
