@@ -22,7 +22,9 @@ def queue(key="k1", to="ondernemer@test.nl"):
 def simple_template(settings, tmp_path):
     (tmp_path / "emails").mkdir()
     (tmp_path / "emails" / "receipt_test.subject.txt").write_text("Ontvangen")
-    (tmp_path / "emails" / "receipt_test.txt").write_text("Link: http://x/volgen/abcdefghijklmnopqrstuvwxyz012345/")
+    (tmp_path / "emails" / "receipt_test.txt").write_text(
+        "Link: http://x/volgen/abcdefghijklmnopqrstuvwxyz012345/"
+    )
     # Assign (not mutate) so the template engines are rebuilt and the change is undone after the test.
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
 
@@ -52,7 +54,9 @@ def test_tracking_links_are_redacted_once_sent(db):
 
 def test_failed_send_is_kept_with_the_reason_and_retried_later(db):
     row = queue()
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError("SMTP weg")):
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError("SMTP weg")
+    ):
         with pytest.raises(ConnectionRefusedError):
             outbox.deliver(row.pk)
     row.refresh_from_db()

@@ -21,7 +21,9 @@ def case_and_handoff(teams, owner):
     # Thursday 10 December 2026; default deadline 10 working days, hand-offs 5.
     with time_machine.travel(dt.datetime(2026, 12, 10, 10, 0, tzinfo=AMS), tick=False):
         case = submit_case().case
-        handoff = routing.case_hand_off(case=case, teams=[teams["vergunningen"]], request_text="?", actor=owner)[0]
+        handoff = routing.case_hand_off(
+            case=case, teams=[teams["vergunningen"]], request_text="?", actor=owner
+        )[0]
     return Case.objects.get(pk=case.pk), handoff
 
 
@@ -56,9 +58,14 @@ def test_overdue_handoff_and_case_notify_the_owner_once_per_deadline(case_and_ha
         assert sweep().cases_overdue == 1
         assert sweep().cases_overdue == 0
     assert overdue_mails("followup_case_overdue") == 1
-    assert case.messages.filter(kind=Message.Kind.FOLLOWUP, data__event="overdue", data__case=case.pk).count() == 1
     assert (
-        case.messages.filter(kind=Message.Kind.FOLLOWUP, data__event="overdue", data__handoff=handoff.pk).count()
+        case.messages.filter(kind=Message.Kind.FOLLOWUP, data__event="overdue", data__case=case.pk).count()
+        == 1
+    )
+    assert (
+        case.messages.filter(
+            kind=Message.Kind.FOLLOWUP, data__event="overdue", data__handoff=handoff.pk
+        ).count()
         == 1
     )
 

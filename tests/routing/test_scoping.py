@@ -12,8 +12,12 @@ from tests.factories import submit_case
 def two_cases(teams, owner):
     ours = submit_case(question="Terras?").case
     theirs = submit_case(question="WOZ bezwaar?", email="other@t.test", kvk_number="11112222").case
-    h_ours = routing.case_hand_off(case=ours, teams=[teams["vergunningen"]], request_text="terras", actor=owner)[0]
-    h_theirs = routing.case_hand_off(case=theirs, teams=[teams["belastingen"]], request_text="woz", actor=owner)[0]
+    h_ours = routing.case_hand_off(
+        case=ours, teams=[teams["vergunningen"]], request_text="terras", actor=owner
+    )[0]
+    h_theirs = routing.case_hand_off(
+        case=theirs, teams=[teams["belastingen"]], request_text="woz", actor=owner
+    )[0]
     return ours, theirs, h_ours, h_theirs
 
 
@@ -31,7 +35,9 @@ def test_department_member_cannot_open_or_list_any_case(client, two_cases, vergu
     ours, theirs, *_ = two_cases
     client.force_login(vergunningen_member)
     assert client.get(reverse("intake:case-detail", args=[theirs.pk])).status_code == 404
-    assert client.get(reverse("intake:case-detail", args=[ours.pk])).status_code == 404  # the hand-off page is theirs
+    assert (
+        client.get(reverse("intake:case-detail", args=[ours.pk])).status_code == 404
+    )  # the hand-off page is theirs
     assert client.get(reverse("intake:case-list")).status_code == 404
     assert client.post(reverse("intake:case-note", args=[theirs.pk]), {"note-body": "x"}).status_code == 404
 
@@ -71,7 +77,9 @@ def test_department_can_ask_the_owner_and_continue_after_the_answer(two_cases, v
     from routing.models import Handoff
 
     _, _, h_ours, _ = two_cases
-    routing.handoff_request_information(handoff=h_ours, actor=vergunningen_member, question="Hoe groot is het terras?")
+    routing.handoff_request_information(
+        handoff=h_ours, actor=vergunningen_member, question="Hoe groot is het terras?"
+    )
     h_ours.refresh_from_db()
     assert h_ours.status == Handoff.Status.INFO_REQUESTED
     routing.handoff_provide_information(handoff=h_ours, actor=owner, body="20 m²")
