@@ -204,7 +204,7 @@ FOLLOWUP_LOW_RATING = env.int("FOLLOWUP_LOW_RATING", default=2)
 FOLLOWUP_SWEEP_CHUNK = env.int("FOLLOWUP_SWEEP_CHUNK", default=20000)
 
 # Routing: auto-route above this classifier confidence; send the prepared hand-off automatically or not.
-ROUTING_AUTO_THRESHOLD = env.float("ROUTING_AUTO_THRESHOLD", default=0.7)
+ROUTING_AUTO_THRESHOLD = env.float("ROUTING_AUTO_THRESHOLD", default=0.85)
 ROUTING_AUTO_SEND = env.bool("ROUTING_AUTO_SEND", default=False)
 # Propose a second or third team too (a split question) when its probability is at least this.
 ROUTING_SPLIT_THRESHOLD = env.float("ROUTING_SPLIT_THRESHOLD", default=0.25)
