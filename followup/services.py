@@ -336,11 +336,13 @@ def _sweep_actions(*, today: date, now: datetime, calendar: WorkingCalendar) -> 
         object_id="dc.id",
         due="cal.nd",
         effect_joins=_case_joins(t),
-        timeline=_("Vertragingsbericht aan de ondernemer: nieuwe verwachte datum %(date)s.")
+        # Public: the entrepreneur reads it on the tracking page, which then shows the new date.
+        timeline=_("Uw vraag kost meer tijd dan verwacht. U krijgt uiterlijk %(date)s antwoord.")
         % {"date": "[[EXPECTED]]"},
         timeline_values=case_values,
         event="delay_notice",
         mails=[entrepreneur_mail("followup_delay_notice")],
+        public=True,
     )
 
     def waiting(sql: Sql, since: date) -> str:

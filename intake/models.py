@@ -158,7 +158,6 @@ class Case(models.Model):
     deadline = models.DateField(_("beantwoorden vóór"), null=True, blank=True)
     deadline_policy = models.CharField(max_length=120, blank=True)
     paused_since = models.DateField(null=True, blank=True)
-    overdue_notified_for = models.DateField(null=True, blank=True)
 
     resolution = models.CharField(_("afhandeling"), max_length=30, choices=Resolution.choices, blank=True)
     tracking_token_hash = models.CharField(max_length=64, unique=True)

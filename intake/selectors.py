@@ -114,3 +114,22 @@ def case_counts(user) -> dict[str, int]:
         overdue=Count("pk", filter=Q(status__in=OPEN, deadline__lt=today)),
         waiting_department=Count("pk", filter=Q(status=Status.WAITING_DEPARTMENT)),
     )
+
+
+def expected_answer_date(case: Case):
+    """The date the entrepreneur may expect an answer: the deadline, or the later date of a delay notice."""
+    from datetime import date
+
+    notice = (
+        case.messages.filter(kind=Message.Kind.FOLLOWUP, is_public=True, data__event="delay_notice")
+        .order_by("-created_at", "-pk")
+        .values_list("data", flat=True)
+        .first()
+    )
+    try:
+        announced = date.fromisoformat(str(notice["due"])[:10]) if notice else None
+    except (KeyError, TypeError, ValueError):
+        announced = None
+    if announced and (case.deadline is None or announced > case.deadline):
+        return announced
+    return case.deadline

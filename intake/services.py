@@ -469,6 +469,5 @@ def case_reopen(*, case: Case, actor: User, reason: str) -> Case:
     case_transition(case=case, to=Status.IN_PROGRESS, actor=actor, reason=reason)
     deadline = case_deadline(case.topic)
     case.deadline, case.deadline_policy = deadline.due, deadline.policy + " (heropend)"
-    case.overdue_notified_for = None
-    case.save(update_fields=["deadline", "deadline_policy", "overdue_notified_for"])
+    case.save(update_fields=["deadline", "deadline_policy"])
     return case

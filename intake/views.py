@@ -136,7 +136,13 @@ def track(request, token: str):
     return render(
         request,
         "intake/track.html",
-        {"case": case, "timeline": timeline, "form": form, "token": token},
+        {
+            "case": case,
+            "timeline": timeline,
+            "form": form,
+            "token": token,
+            "expected_date": selectors.expected_answer_date(case),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -41,8 +41,6 @@ class Handoff(models.Model):
     return_reason = models.TextField(_("reden terugsturen"), blank=True)
     deadline = models.DateField(_("uiterlijk"))
     deadline_policy = models.CharField(max_length=120, blank=True)
-    reminder_sent_for = models.DateField(null=True, blank=True)
-    overdue_notified_for = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

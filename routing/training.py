@@ -77,7 +77,7 @@ def retrain(*, progress: Callable[[int, int], None] | None = None, force: bool =
     train, holdout = labelled_examples()
     examples = catalogue_examples() + train
     version = (
-        timezone.now().strftime("%Y%m%d-%H%M%S-")
+        timezone.now().strftime("%Y%m%d-%H%M%S%f-")
         + hashlib.sha1("\n".join(f"{e.topic}\t{e.text}" for e in examples).encode()).hexdigest()[:8]
     )
     model = TopicClassifier(version=version).fit(examples, progress=progress)
