@@ -25,8 +25,9 @@ OVERVIEW_LIMIT = 300
 
 def sees_overviews(user) -> bool:
     """The deadline and callback overviews are for team economie, the KCC and coordinators."""
-    roles = roles_for(user)
-    return roles.is_owner or roles.is_kcc or roles.is_coordinator
+    from teams.access import sees_overviews as allowed
+
+    return allowed(roles_for(user))
 
 
 def callbacks_for(user) -> QuerySet[CallbackRequest]:

@@ -3,10 +3,7 @@
 Thin: validate, call one service, render. Reads come from the selectors (scoped to the user).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,33 +12,15 @@ from django.views.decorators.http import require_POST
 
 from intake import selectors as intake_selectors
 from intake.workflow import TransitionNotAllowed
+from teams.access import role_required, sees_overviews
+from teams.access import staff_member_required as staff_only
 from teams.selectors import roles_for
 
 from . import selectors, services
 from .forms import AttemptForm, CallbackCancelForm, CallbackForm, RatingForm, WaitingDecisionForm
 from .models import SatisfactionRating
 
-
-def staff_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not roles_for(request.user).is_staff_member:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def overview_only(view):
-    @wraps(view)
-    @staff_only
-    def wrapper(request, *args, **kwargs):
-        if not selectors.sees_overviews(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+overview_only = role_required(sees_overviews)
 
 
 def _visible_case(user, pk: int):

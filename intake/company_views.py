@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from followup.models import CallbackRequest
+from teams.access import staff_member_required
 
 from . import company_selectors, company_services, kvk
 from .kcc_forms import CompanyForm, KvkLookupForm, NoteForm, VisitActionForm, VisitForm
 from .kcc_views import kcc_only
 from .models import AccountManagerProfile, Company, CompanyVisit
-from .views import staff_member_required
 
 
 @staff_member_required

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from routing import services as routing_services
 from routing.forms import HandOffForm, SetTopicForm
+from teams.access import case_directors_only, staff_member_required
 from teams.models import Team
 from teams.selectors import roles_for
 
@@ -166,33 +167,11 @@ def _file_response(attachment):
 # Staff
 
 
-def staff_member_required(view):
-    """Logged in and a member of a team; others are sent to log in or get a 404 (nothing to see here)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not roles_for(request.user).is_staff_member:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def case_directors_only(view):
-    @wraps(view)
-    @staff_member_required
-    def wrapper(request, *args, **kwargs):
-        if not roles_for(request.user).sees_all_cases:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 @login_required
 def staff_home(request):
     roles = roles_for(request.user)
+    if roles.is_kcc and not roles.is_owner:
+        return redirect("kcc:workstation")  # the KCC starts at the screen built for a call in progress
     if roles.sees_all_cases:
         return redirect("intake:case-list")
     if roles.is_department:

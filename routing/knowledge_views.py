@@ -1,31 +1,18 @@
 """Knowledge base pages: staff list/search/edit, the knowledge-gap report and the public FAQ."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teams.access import staff_member_required as staff_only
 from teams.selectors import public_topics, roles_for
 
 from . import knowledge_selectors as selectors
 from . import knowledge_services as services
 from .knowledge_forms import ArticleFilterForm, ArticleForm
-
-
-def staff_only(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not selectors.can_read(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @staff_only

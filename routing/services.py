@@ -225,7 +225,8 @@ def handoff_claim(*, handoff: Handoff, actor: User) -> Handoff:
     _save(handoff, actor, ["status", "claimed_by"])
     _timeline(
         handoff,
-        _("Opgepakt door %(name)s (%(team)s)") % {"name": intake_services.display_name(actor), "team": handoff.team},
+        _("Opgepakt door %(name)s (%(team)s)")
+        % {"name": intake_services.display_name(actor), "team": handoff.team},
         actor,
         "claimed",
     )

@@ -3,28 +3,18 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from teams.access import handles_handoffs, role_required
 from teams.selectors import roles_for
 
 from . import selectors, services
 from .forms import HandoffAnswerForm, HandoffInformationForm, HandoffQuestionForm, HandoffReturnForm
 
-
-def handoff_staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        roles = roles_for(request.user)
-        if not (roles.is_department or roles.is_owner):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+handoff_staff_required = role_required(handles_handoffs)
 
 
 @handoff_staff_required

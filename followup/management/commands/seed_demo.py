@@ -396,9 +396,15 @@ class Command(BaseCommand):
             resolution="answered",
             body="Welkom! Plan een gratis startersgesprek met ons, en kijk op de website van de KVK voor inschrijven.",
         )
-        # 10: evenement: in progress, overdue case (demo: backdated).
+        # 10: evenement: overdue case (demo: backdated) waiting on an open hand-off to vergunningen.
         intake.case_take_ownership(case=cases[10], actor=jeroen)
-        self._backdate(cases[10], working_days=15)
+        h = routing.case_hand_off(
+            case=Case.objects.get(pk=cases[10].pk),
+            teams=[teams["vergunningen"]],
+            request_text="Straatfeest met muziek in september: welke vergunning en ontheffing geluid?",
+            actor=jeroen,
+        )[0]
+        self._backdate(cases[10], handoff=h, working_days=15)
         # 11: btw: referred to the Belastingdienst.
         routing.case_close_with_referral(
             case=cases[11],

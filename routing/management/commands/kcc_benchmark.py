@@ -35,8 +35,46 @@ SEARCHES = [
     "zonnepanelen op het dak van mijn loods",
     "ik heb schulden met mijn zaak",
 ]
-WORDS = ["bakkerij", "kapsalon", "garage", "café", "restaurant", "studio", "advies", "bouw", "installatie", "transport", "schilder", "tuin", "zorg", "praktijk", "winkel", "mode", "fiets", "techniek", "media", "design", "bloemen", "slagerij", "hotel", "ijssalon"]
-PLACES = ["Noord", "Zuid", "Oost", "West", "Centrum", "Haven", "Dorp", "Molen", "Brug", "Plein", "Markt", "Dijk"]
+WORDS = [
+    "bakkerij",
+    "kapsalon",
+    "garage",
+    "café",
+    "restaurant",
+    "studio",
+    "advies",
+    "bouw",
+    "installatie",
+    "transport",
+    "schilder",
+    "tuin",
+    "zorg",
+    "praktijk",
+    "winkel",
+    "mode",
+    "fiets",
+    "techniek",
+    "media",
+    "design",
+    "bloemen",
+    "slagerij",
+    "hotel",
+    "ijssalon",
+]
+PLACES = [
+    "Noord",
+    "Zuid",
+    "Oost",
+    "West",
+    "Centrum",
+    "Haven",
+    "Dorp",
+    "Molen",
+    "Brug",
+    "Plein",
+    "Markt",
+    "Dijk",
+]
 
 
 class FakeStaff:
