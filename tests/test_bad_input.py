@@ -70,7 +70,9 @@ def test_list_filters_with_nonsense_do_not_break_the_page(client, teams, owner):
 
 def test_handoff_actions_reject_garbage(client, teams, owner, vergunningen_member):
     case = submit_case().case
-    handoff = routing.case_hand_off(case=case, teams=[teams["vergunningen"]], request_text="?", actor=owner)[0]
+    handoff = routing.case_hand_off(case=case, teams=[teams["vergunningen"]], request_text="?", actor=owner)[
+        0
+    ]
     client.force_login(vergunningen_member)
     for name in ("handoff-answer", "handoff-return", "handoff-ask-owner"):
         response = client.post(reverse(f"routing:{name}", args=[handoff.pk]), {})
@@ -82,7 +84,9 @@ def test_handoff_actions_reject_garbage(client, teams, owner, vergunningen_membe
 
 def test_answering_twice_is_refused_with_a_message(client, teams, owner, vergunningen_member):
     case = submit_case().case
-    handoff = routing.case_hand_off(case=case, teams=[teams["vergunningen"]], request_text="?", actor=owner)[0]
+    handoff = routing.case_hand_off(case=case, teams=[teams["vergunningen"]], request_text="?", actor=owner)[
+        0
+    ]
     client.force_login(vergunningen_member)
     url = reverse("routing:handoff-answer", args=[handoff.pk])
     client.post(url, {"answer-answer": "eerste"})
@@ -95,8 +99,15 @@ def test_answering_twice_is_refused_with_a_message(client, teams, owner, vergunn
 def test_public_form_survives_nonsense_topic_and_oversized_fields(client, teams):
     response = client.post(
         reverse("intake:ask"),
-        {"question": "x" * 6000, "topic": "999", "contact_name": "A", "email": "a@b.nl", "consent": "on",
-         "preferred_contact": "fax", "staged": "forged-token"},
+        {
+            "question": "x" * 6000,
+            "topic": "999",
+            "contact_name": "A",
+            "email": "a@b.nl",
+            "consent": "on",
+            "preferred_contact": "fax",
+            "staged": "forged-token",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()

@@ -23,7 +23,9 @@ def test_case_list_queries_do_not_grow_with_the_list(client, teams, owner, djang
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_department_inbox_queries_do_not_grow(client, teams, owner, vergunningen_member, django_assert_max_num_queries, n):
+def test_department_inbox_queries_do_not_grow(
+    client, teams, owner, vergunningen_member, django_assert_max_num_queries, n
+):
     make_cases(n, teams, owner)
     client.force_login(vergunningen_member)
     with django_assert_max_num_queries(8):
@@ -32,7 +34,9 @@ def test_department_inbox_queries_do_not_grow(client, teams, owner, vergunningen
 
 
 @pytest.mark.parametrize("n", [2, 20])
-def test_case_page_queries_do_not_grow_with_the_timeline(client, teams, owner, django_assert_max_num_queries, n):
+def test_case_page_queries_do_not_grow_with_the_timeline(
+    client, teams, owner, django_assert_max_num_queries, n
+):
     from intake import services
 
     case = submit_case().case

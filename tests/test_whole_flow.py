@@ -60,13 +60,18 @@ def test_question_travels_to_two_departments_and_back_to_the_entrepreneur(
     assert team_mails == ["belastingen@gemeente.test", "vergunningen@gemeente.test"]
 
     # 3. Both departments answer from their inbox.
-    for member, text in ((vergunningen_member, "Terrasvergunning nodig."), (belastingen_member, "Precario € 32/m².")):
+    for member, text in (
+        (vergunningen_member, "Terrasvergunning nodig."),
+        (belastingen_member, "Precario € 32/m²."),
+    ):
         client.force_login(member)
         inbox = client.get(reverse("routing:inbox"))
         handoff = Handoff.objects.get(team__memberships__user=member)
         assert case.reference in inbox.content.decode()
         run_on_commit(client.post, reverse("routing:handoff-claim", args=[handoff.pk]))
-        run_on_commit(client.post, reverse("routing:handoff-answer", args=[handoff.pk]), {"answer-answer": text})
+        run_on_commit(
+            client.post, reverse("routing:handoff-answer", args=[handoff.pk]), {"answer-answer": text}
+        )
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS  # the last answer returned the case to its owner
     assert any("afgerond" in m.subject for m in outbox_emails if m.to == [owner.email])
@@ -76,7 +81,10 @@ def test_question_travels_to_two_departments_and_back_to_the_entrepreneur(
     run_on_commit(
         client.post,
         reverse("intake:case-answer", args=[case.pk]),
-        {"answer-body": "U heeft een terrasvergunning nodig en betaalt precario.", "answer-resolution": "answered"},
+        {
+            "answer-body": "U heeft een terrasvergunning nodig en betaalt precario.",
+            "answer-resolution": "answered",
+        },
     )
     case.refresh_from_db()
     assert case.status == Status.ANSWERED
@@ -102,7 +110,9 @@ def test_asking_for_information_pauses_until_the_entrepreneur_replies_on_the_tra
 
     submitted = submit_case()
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_request_information(case=submitted.case, actor=owner, body="Stuur een plattegrond van het terras.")
+        services.case_request_information(
+            case=submitted.case, actor=owner, body="Stuur een plattegrond van het terras."
+        )
     case = Case.objects.get()
     assert case.status == Status.WAITING_ENTREPRENEUR and case.paused_since is not None
     assert "Stuur een plattegrond" in outbox_emails[-1].body
@@ -148,7 +158,9 @@ def test_a_forbidden_action_shows_a_message_and_changes_nothing(client, teams, o
 
     case = submit_case().case
     client.force_login(owner)
-    client.post(reverse("intake:case-answer", args=[case.pk]), {"answer-body": "x", "answer-resolution": "answered"})
+    client.post(
+        reverse("intake:case-answer", args=[case.pk]), {"answer-body": "x", "answer-resolution": "answered"}
+    )
     response = client.post(
         reverse("intake:case-request-info", args=[case.pk]), {"info-body": "Nog iets?"}, follow=True
     )

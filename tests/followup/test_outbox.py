@@ -54,11 +54,13 @@ def test_tracking_links_are_redacted_once_sent(db):
 
 def test_failed_send_is_kept_with_the_reason_and_retried_later(db):
     row = queue()
-    with mock.patch(
-        "django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError("SMTP weg")
+    with (
+        mock.patch(
+            "django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError("SMTP weg")
+        ),
+        pytest.raises(ConnectionRefusedError),
     ):
-        with pytest.raises(ConnectionRefusedError):
-            outbox.deliver(row.pk)
+        outbox.deliver(row.pk)
     row.refresh_from_db()
     assert row.status == OutboxMessage.Status.QUEUED
     assert "SMTP weg" in row.last_error
@@ -72,9 +74,9 @@ def test_failed_send_is_kept_with_the_reason_and_retried_later(db):
 def test_after_max_attempts_the_message_is_marked_failed(db, settings):
     settings.OUTBOX_MAX_ATTEMPTS = 1
     row = queue()
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("kapot")):
-        with pytest.raises(OSError):
-            outbox.deliver(row.pk)
+    failing = mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("kapot"))
+    with failing, pytest.raises(OSError):
+        outbox.deliver(row.pk)
     row.refresh_from_db()
     assert row.status == OutboxMessage.Status.FAILED and "kapot" in row.last_error
 
@@ -89,9 +91,11 @@ def test_message_stuck_in_sending_after_a_worker_died_is_requeued(db, settings):
 
 
 def test_broker_down_leaves_the_row_queued_for_the_periodic_requeue(db, django_capture_on_commit_callbacks):
-    with mock.patch.object(tasks.deliver_outbox_message, "delay", side_effect=ConnectionError("redis weg")):
-        with django_capture_on_commit_callbacks(execute=True):
-            row = queue()
+    broker_down = mock.patch.object(
+        tasks.deliver_outbox_message, "delay", side_effect=ConnectionError("redis weg")
+    )
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        row = queue()
     row.refresh_from_db()
     assert row.status == OutboxMessage.Status.QUEUED
     assert outbox.due_message_ids() == [row.pk]

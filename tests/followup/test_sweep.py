@@ -93,9 +93,11 @@ def test_waiting_on_the_entrepreneur_is_not_overdue(case_and_handoff, owner):
 def test_sweep_task_runs_through_celery(case_and_handoff, django_capture_on_commit_callbacks):
     from followup.tasks import sweep_deadlines
 
-    with time_machine.travel(dt.date(2026, 12, 30), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = sweep_deadlines.apply().get()
+    with (
+        time_machine.travel(dt.date(2026, 12, 30), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = sweep_deadlines.apply().get()
     assert (result["cases_overdue"], result["handoffs_overdue"]) == (1, 1)
     assert sorted(m.subject.split()[0] for m in mail.outbox if "over de termijn" in m.subject) == [
         "Uitzetting",

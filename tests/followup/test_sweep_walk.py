@@ -237,7 +237,9 @@ def test_the_tracking_page_shows_the_delay_and_the_new_date(client, teams, owner
     with at(dt.date(2026, 12, 10)):
         submitted = submit_case(topic=topics["precario"])  # deadline 17 December
     with at(dt.date(2026, 12, 16)):
-        routing.case_hand_off(case=submitted.case, teams=[teams["vergunningen"]], request_text="intern", actor=owner)
+        routing.case_hand_off(
+            case=submitted.case, teams=[teams["vergunningen"]], request_text="intern", actor=owner
+        )
     sweep_on(dt.date(2026, 12, 16), 12)
     page = client.get(reverse("intake:track", args=[submitted.tracking_token])).content.decode()
     assert "Uw vraag kost meer tijd dan verwacht" in page
