@@ -49,7 +49,7 @@ class Command(BaseCommand):
             f"model                {router.version} ({len(router.topic_team)} topics, {len(rules)} rules)"
         )
         self.stdout.write(
-            format_report(report, show_errors=errors, thresholds=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8))
+            format_report(report, show_errors=errors, thresholds=(0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95))
         )
         suggested = suggest_threshold(report)
         self.stdout.write("")
