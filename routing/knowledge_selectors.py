@@ -1,9 +1,10 @@
 """Reads of the knowledge base: search (as an entrepreneur says it), staff lists and the knowledge-gap report.
 
-Search on PostgreSQL: Dutch full-text search on a stored, weighted tsvector (GIN index) OR trigram word
-similarity on title, keywords and topic (GIN trigram index) for typos and compounds; candidates of the
-router's top topics are boosted. On SQLite: the same idea in Python over a bounded set of published
-articles (stems, prefixes/compound parts and near-misses).
+Search on PostgreSQL (docs/decisions/0005-knowledge-search.md): the query's words are first expanded
+against the words of published titles, keywords and topics (typos, compound parts); then Dutch full-text
+search on a stored, weighted tsvector (GIN index) finds candidates, the router's top topics boost theirs, and
+trigram word similarity re-ranks only the short list (trigram over every row was too slow). On SQLite: the
+same idea in Python over a bounded set of published articles (stems, prefixes/compound parts, near-misses).
 """
 
 from dataclasses import dataclass
