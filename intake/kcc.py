@@ -155,6 +155,16 @@ class WeekRow:
     def callbacks_on_time_rate(self) -> float | None:
         return self.callbacks_on_time / self.callbacks_due if self.callbacks_due else None
 
+    def bar_segments(self, scale: int) -> list[tuple[str, int, float]]:
+        """(outcome, count, width in % of the busiest week) for the report's bar chart."""
+        outcomes = (
+            ("answered", self.answered),
+            ("transferred", self.transferred),
+            ("callbacks", self.callbacks),
+            ("regie", self.regie),
+        )
+        return [(name, count, 100 * count / scale if scale else 0.0) for name, count in outcomes]
+
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())

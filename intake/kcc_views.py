@@ -291,8 +291,10 @@ def report(request):
         if stats:
             row.callbacks_due, row.callbacks_on_time = stats["due"], stats["on_time"]
     gap_rows = knowledge_selectors.gap_report(since=first)[:10]
+    busiest = max((row.calls for row in rows), default=0)
+    chart = [(row, row.bar_segments(busiest)) for row in reversed(rows)]  # oldest week first
     return render(
         request,
         "kcc/report.html",
-        {"rows": rows, "weeks": weeks, "gap_rows": gap_rows, "week_end": timedelta(days=6)},
+        {"rows": rows, "weeks": weeks, "gap_rows": gap_rows, "week_end": timedelta(days=6), "chart": chart},
     )

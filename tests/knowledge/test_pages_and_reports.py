@@ -149,3 +149,14 @@ def test_public_faq_search_and_ask_link(client, articles):
         all_page.count('class="action faq-item"')
         == KnowledgeArticle.objects.filter(status="published").count()
     )
+
+
+def test_kcc_report_draws_the_weeks_as_bars_scaled_to_the_busiest_week(client, kcc_agent, teams):
+    for question in ("a", "b", "c"):
+        kcc.kcc_transfer(call=kcc.Call(question=question), team=teams["vergunningen"], actor=kcc_agent)
+    kcc.kcc_to_owner(call=kcc.Call(question="d"), actor=kcc_agent)
+    client.force_login(kcc_agent)
+    html = client.get(reverse("kcc:report")).content.decode()
+    assert "Gesprekken per week, naar uitkomst" in html
+    assert 'class="seg seg-transferred" style="width: 75.0%"' in html
+    assert 'class="seg seg-regie" style="width: 25.0%"' in html
