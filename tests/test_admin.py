@@ -1,0 +1,36 @@
+"""The functional administrator's pages (Django admin) open without errors, history included."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from teams.models import Topic
+from tests.factories import submit_case
+
+
+def test_every_admin_list_and_add_page_opens(client, teams, owner, topics):
+    submit_case()
+    superuser = get_user_model().objects.create_superuser("beheer", "beheer@gemeente.test", "pw")
+    client.force_login(superuser)
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200, info
+        if model_admin.has_add_permission(request=type("R", (), {"user": superuser})()):
+            assert client.get(reverse("admin:%s_%s_add" % info)).status_code == 200, info
+
+
+def test_topic_changes_are_kept_in_history(client, teams, topics):
+    superuser = get_user_model().objects.create_superuser("beheer", "beheer@gemeente.test", "pw")
+    client.force_login(superuser)
+    topic = topics["terras"]
+    url = reverse("admin:teams_topic_change", args=[topic.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update({"deadline_days": 15, "team": teams["omgeving"].pk, "is_active": "on", "is_public": "on"})
+    data.pop("id", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    topic = Topic.objects.get(pk=topic.pk)
+    assert topic.deadline_days == 15
+    assert topic.history.count() == 2 and topic.history.first().history_user == superuser
+    assert client.get(reverse("admin:teams_topic_history", args=[topic.pk])).status_code == 200
