@@ -13,10 +13,10 @@ def test_every_admin_list_and_add_page_opens(client, teams, owner, topics):
     superuser = get_user_model().objects.create_superuser("beheer", "beheer@gemeente.test", "pw")
     client.force_login(superuser)
     for model, model_admin in admin.site._registry.items():
-        info = (model._meta.app_label, model._meta.model_name)
-        assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200, info
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        assert client.get(reverse(f"{name}_changelist")).status_code == 200, name
         if model_admin.has_add_permission(request=type("R", (), {"user": superuser})()):
-            assert client.get(reverse("admin:%s_%s_add" % info)).status_code == 200, info
+            assert client.get(reverse(f"{name}_add")).status_code == 200, name
 
 
 def test_topic_changes_are_kept_in_history(client, teams, topics):
