@@ -21,7 +21,6 @@ from intake.models import Case, Company
 from routing import knowledge_demo
 from routing import services as routing
 from routing.models import RoutingRule
-from routing.training import retrain
 from teams.models import ClosingDay, Membership, Team, Topic
 
 DEMO_PASSWORD = "voordeur-demo"
@@ -223,8 +222,7 @@ class Command(BaseCommand):
             self._teams_and_users()
             call_command("import_upl", verbosity=options["verbosity"])
             self._rules()
-            self.stdout.write("Routeringsmodel trainen…")
-            retrain(force=True)
+            call_command("routing_train", force=True, verbosity=options["verbosity"])
             self._cases()
         self.stdout.write(self.style.SUCCESS("Demogegevens geladen."))
         self._print_users()
