@@ -166,6 +166,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
+# Behind a TLS proxy the whole site is HTTPS: redirect plain HTTP and tell browsers to remember it (HSTS).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=env.bool("BEHIND_TLS_PROXY", False))
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_SSL_REDIRECT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # a municipality's other subdomains are not ours to decide
+SECURE_REFERRER_POLICY = "same-origin"  # tracking links must not leak to other sites via Referer
 
 # The municipality: name, contact details and colours shown on every page (see teams.context_processors).
 MUNICIPALITY = {
