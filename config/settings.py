@@ -170,6 +170,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIN
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=env.bool("BEHIND_TLS_PROXY", False))
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_SSL_REDIRECT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # a municipality's other subdomains are not ours to decide
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]  # the two HSTS choices above and no preload list
 SECURE_REFERRER_POLICY = "same-origin"  # tracking links must not leak to other sites via Referer
 
 # The municipality: name, contact details and colours shown on every page (see teams.context_processors).
