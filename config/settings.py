@@ -154,8 +154,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default: a URL typed without scheme is https
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 CRISPY_FAIL_SILENTLY = not DEBUG

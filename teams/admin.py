@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ClosingDay, Membership, Team, Topic
@@ -20,6 +21,7 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "www.kvk.nl" means https
     list_display = ["name", "team", "deadline_days", "answered_by_owner", "is_public", "is_active"]
     list_filter = ["team", "is_active", "is_public", "answered_by_owner"]
     search_fields = ["name", "upl_name", "phrasings", "description"]
