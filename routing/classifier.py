@@ -203,7 +203,7 @@ class TopicClassifier:
         self,
         *,
         version: str = "",
-        C: float = 100.0,
+        C: float = 30.0,
         char_weight: float = 0.7,
         calibrate: bool = True,
         prune: float = 1e-3,
