@@ -103,3 +103,15 @@ def test_sweep_task_runs_through_celery(case_and_handoff, django_capture_on_comm
         "Uitzetting",
         "Vraag",
     ]
+
+
+def test_sweep_command_prints_what_it_did_and_does_nothing_twice(case_and_handoff, capsys):
+    from django.core.management import call_command
+
+    with time_machine.travel(dt.date(2026, 12, 30), tick=False):
+        call_command("followup_sweep")
+        first = capsys.readouterr().out
+        call_command("followup_sweep")
+        second = capsys.readouterr().out
+    assert "uitzettingen te laat" in first and " 1" in first.split("uitzettingen te laat")[1].splitlines()[0]
+    assert all(line.rstrip().endswith(" 0") for line in second.strip().splitlines())

@@ -1,7 +1,7 @@
 """Demo data: teams, a user per role, the catalogue, a trained router and a dozen cases in every state.
 
 Cases are made through the real services, so their timelines, hand-offs and e-mails are what users would see.
-Running it again changes nothing (it stops when demo cases exist) unless --reset is given on an empty database.
+Running it again changes nothing: it stops when the database already has cases.
 """
 
 from datetime import timedelta
@@ -15,6 +15,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from followup.deadlines import get_calendar
+from followup.services import sweep
 from intake import kcc_demo
 from intake import services as intake
 from intake.models import Case, Company
@@ -414,6 +415,8 @@ class Command(BaseCommand):
         # Company view, visits, account managers and KCC calls (issue 5), then the knowledge base.
         kcc_demo.seed()
         knowledge_demo.seed(actor=anouk)
+        # The demo has no Celery beat: run the sweep once so overdue work shows its reminders and escalations.
+        sweep()
 
     def _backdate(self, case, *, working_days: int, handoff=None):
         """Demo only: make a case look as if it came in earlier, so overdue work shows on the dashboard."""
