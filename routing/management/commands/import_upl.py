@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from routing.catalogue import (
@@ -16,24 +17,26 @@ from routing.upl import read_business_products
 
 
 class Command(BaseCommand):
-    help = "Importeer de productcatalogus: de eigen onderwerpen en alle UPL-producten voor bedrijven."
+    help = _("Importeer de productcatalogus: de eigen onderwerpen en alle UPL-producten voor bedrijven.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--csv", default=str(UPL_CSV_PATH), help="Pad naar UPL-actueel.csv")
-        parser.add_argument("--catalogue", default=str(CATALOGUE_PATH), help="Pad naar catalogue.json")
+        parser.add_argument("--csv", default=str(UPL_CSV_PATH), help=_("Pad naar UPL-actueel.csv"))
+        parser.add_argument("--catalogue", default=str(CATALOGUE_PATH), help=_("Pad naar catalogue.json"))
 
     def handle(self, *args, csv: str, catalogue: str, **options):
         try:
             products = read_business_products(Path(csv))
         except (OSError, ValueError) as exc:
-            raise CommandError(f"Kan het UPL-bestand niet lezen ({csv}): {exc}") from exc
+            raise CommandError(
+                _("Kan het UPL-bestand niet lezen (%(path)s): %(error)s") % {"path": csv, "error": exc}
+            ) from exc
         try:
             topics = read_catalogue(Path(catalogue))
             mapping = json.loads(UPL_TEAMS_PATH.read_text(encoding="utf-8"))
             with tqdm(
                 total=len(topics) + len(products),
-                desc="Catalogus",
-                unit="product",
+                desc=_("Catalogus"),
+                unit=_("product"),
                 disable=options["verbosity"] == 0,
             ) as bar:
                 result = import_catalogue(
@@ -43,7 +46,15 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(products)} UPL-producten gelezen: {result.created} onderwerpen nieuw, "
-                f"{result.updated} bijgewerkt, {result.unchanged} ongewijzigd."
+                _(
+                    "%(products)d UPL-producten gelezen: %(created)d onderwerpen nieuw, %(updated)d bijgewerkt, "
+                    "%(unchanged)d ongewijzigd."
+                )
+                % {
+                    "products": len(products),
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                }
             )
         )

@@ -4,6 +4,7 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from routing.evaluation import evaluate, format_report, read_tsv, suggest_threshold
 from routing.router import active_rules, loaded_router, team_ranking_for_text
@@ -22,26 +23,30 @@ def rss_mb() -> float:
 
 
 class Command(BaseCommand):
-    help = "Meet de router op een TSV-bestand met de kolommen question en team (en eventueel topic)."
+    help = _("Meet de router op een TSV-bestand met de kolommen question en team (en eventueel topic).")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="TSV-bestand met kopregel: question, team[, topic]")
-        parser.add_argument("--threshold", type=float, default=None, help="Drempel voor automatisch routeren")
-        parser.add_argument("--errors", type=int, default=0, help="Toon zoveel fout gerouteerde vragen")
+        parser.add_argument("file", help=_("TSV-bestand met kopregel: question, team[, topic]"))
+        parser.add_argument(
+            "--threshold", type=float, default=None, help=_("Drempel voor automatisch routeren")
+        )
+        parser.add_argument("--errors", type=int, default=0, help=_("Toon zoveel fout gerouteerde vragen"))
 
     def handle(self, *args, file: str, threshold: float | None, errors: int, **options):
         try:
             rows = read_tsv(file)
         except FileNotFoundError as exc:
-            raise CommandError(f"Bestand niet gevonden: {file}") from exc
+            raise CommandError(_("Bestand niet gevonden: %(path)s") % {"path": file}) from exc
         except (ValueError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Kan {file} niet lezen: {exc}") from exc
+            raise CommandError(
+                _("Kan %(path)s niet lezen: %(error)s") % {"path": file, "error": exc}
+            ) from exc
         if not rows:
-            raise CommandError(f"{file} bevat geen vragen.")
+            raise CommandError(_("%(path)s bevat geen vragen.") % {"path": file})
         before = rss_mb()
         router = loaded_router()
         if router is None:
-            raise CommandError("Er is nog geen actief model. Draai eerst: python manage.py routing_train")
+            raise CommandError(_("Er is nog geen actief model. Draai eerst: python manage.py routing_train"))
         rules = active_rules()
         threshold = settings.ROUTING_AUTO_THRESHOLD if threshold is None else threshold
         report = evaluate(rows, lambda text: team_ranking_for_text(text, rules=rules), threshold)
