@@ -14,7 +14,7 @@ from followup.models import CallbackRequest
 from teams.access import staff_member_required
 
 from . import company_selectors, company_services, kvk
-from .kcc_forms import CompanyForm, KvkLookupForm, NoteForm, VisitActionForm, VisitForm
+from .kcc_forms import CompanyForm, CompanyNoteForm, KvkLookupForm, VisitActionForm, VisitForm
 from .kcc_views import kcc_only
 from .models import AccountManagerProfile, Company, CompanyVisit
 
@@ -44,7 +44,7 @@ def company_detail(request, pk: int):
             "account_manager": company_selectors.account_manager_for(company) if full else None,
             "contacts": company_selectors.company_contacts(request.user, company),
             "timeline": company_selectors.company_timeline(request.user, company, callbacks=callbacks),
-            "note_form": NoteForm(),
+            "note_form": CompanyNoteForm(),
         },
     )
 
@@ -161,7 +161,7 @@ def company_refresh_from_kvk(request, pk: int):
 @kcc_only
 def company_note(request, pk: int):
     company = company_selectors.company_for(request.user, pk)
-    form = NoteForm(request.POST)
+    form = CompanyNoteForm(request.POST)
     if form.is_valid():
         company_services.company_add_note(company=company, actor=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Notitie toegevoegd."))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from teams.models import Team
 from teams.selectors import active_topics
 
-from .forms import KVK_PATTERN, TopicChoiceField, normalise_phone
+from .forms import KVK_PATTERN, NoteForm, TopicChoiceField, normalise_phone
 from .models import CompanyVisit, KccCall
 
 
@@ -136,15 +136,12 @@ class KvkLookupForm(forms.Form):
     query = forms.CharField(label=_("KVK-nummer of bedrijfsnaam"), max_length=200)
 
 
-class NoteForm(forms.Form):
-    prefix = "note"
+class CompanyNoteForm(NoteForm):
+    """The case note form, for a note on the company itself."""
 
-    body = forms.CharField(
-        label=_("Notitie over het bedrijf"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-        error_messages={"required": _("Vul de notitie in.")},
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = _("Notitie over het bedrijf")
 
 
 class VisitForm(forms.Form):
