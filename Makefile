@@ -31,9 +31,12 @@ BENCHMARK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/voordeur_benchmark
 benchmark: install
 	$(PY) manage.py followup_benchmark --database-url $(BENCHMARK_DATABASE_URL) $(BENCHMARK_ARGS)
 
+# Style, the layers contract (pyproject.toml [tool.importlinter]) and migrations that match the models.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run -v1
 
 format: install
 	$(VENV)/bin/ruff check --fix .

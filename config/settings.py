@@ -42,7 +42,12 @@ INSTALLED_APPS = [
     "teams",
     "intake",
     "routing",
+    "knowledge",
     "followup",
+    "casework",
+    "kcc",
+    "companies",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +96,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "intake:staff-home"
+LOGIN_REDIRECT_URL = "casework:staff-home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "nl"
@@ -139,7 +144,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "deliver-stuck-outbox": {"task": "followup.tasks.requeue_stuck_outbox", "schedule": 120.0},
+    "deliver-stuck-outbox": {"task": "intake.tasks.requeue_stuck_outbox", "schedule": 120.0},
     "deadline-sweep": {
         "task": "followup.tasks.sweep_deadlines",
         "schedule": float(env.int("FOLLOWUP_SWEEP_SECONDS", default=300)),
@@ -184,7 +189,7 @@ MUNICIPALITY = {
     "logo": env.str("MUNICIPALITY_LOGO", default=""),
 }
 
-# Working days and deadlines (followup.calendar).
+# Working days and deadlines (teams.calendar).
 DEFAULT_CASE_DEADLINE_DAYS = env.int("DEFAULT_CASE_DEADLINE_DAYS", default=10)
 DEFAULT_HANDOFF_DEADLINE_DAYS = env.int("DEFAULT_HANDOFF_DEADLINE_DAYS", default=5)
 LIBERATION_DAY_EVERY_YEAR = env.bool("LIBERATION_DAY_EVERY_YEAR", default=True)

@@ -6,10 +6,12 @@ from intake.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("", include("intake.urls")),
+    path("", include("intake.urls")),  # /vraag/, /volgen/<token>/
+    path("", include("casework.urls")),  # /medewerkers/, /zaken/, /bijlagen/
+    path("", include("companies.urls")),  # /bedrijven/, /bezoeken/, /accountmanagers/
+    path("kcc/", include("kcc.urls")),
     path("uitzettingen/", include("routing.urls")),
-    path("kcc/", include("intake.kcc_urls")),
-    path("", include("routing.knowledge_urls")),
+    path("", include("knowledge.urls")),  # /kennisbank/, /veelgestelde-vragen/
     path("", include("followup.urls")),  # /bewaking/... and /volgen/<token>/beoordelen/
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

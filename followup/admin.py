@@ -1,19 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import OutboxMessage
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "template", "to_email", "status", "attempts", "case"]
-    list_filter = ["status", "template"]
-    search_fields = ["to_email", "key", "subject"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-
-
-from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
-
-from .models import CallbackAttempt, CallbackRequest, FollowupAction, SatisfactionRating  # noqa: E402
+from .models import CallbackAttempt, CallbackRequest, FollowupAction, SatisfactionRating
 
 
 class CallbackAttemptInline(admin.TabularInline):

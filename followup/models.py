@@ -7,8 +7,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .outbox import OutboxMessage
-
 
 class FollowupAction(models.Model):
     """One thing the follow-up did, e.g. "reminder sent for hand-off 12, deadline 2026-12-17".
@@ -152,6 +150,3 @@ class SatisfactionRating(models.Model):
     @property
     def is_low(self) -> bool:
         return self.score <= settings.FOLLOWUP_LOW_RATING
-
-
-__all__ = ["CallbackAttempt", "CallbackRequest", "FollowupAction", "OutboxMessage", "SatisfactionRating"]

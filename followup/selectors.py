@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from intake.models import Case
 from intake.workflow import OPEN, Status
 from routing.models import Handoff
+from teams.access import roles_for
 from teams.models import Team
-from teams.selectors import roles_for
 
 from .models import CallbackRequest, SatisfactionRating
 

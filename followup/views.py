@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from intake import selectors as intake_selectors
 from intake.workflow import TransitionNotAllowed
-from teams.access import role_required, sees_overviews
+from teams.access import role_required, roles_for, sees_overviews
 from teams.access import staff_member_required as staff_only
-from teams.selectors import roles_for
 
 from . import selectors, services
 from .forms import AttemptForm, CallbackCancelForm, CallbackForm, RatingForm, WaitingDecisionForm
@@ -32,7 +31,7 @@ def _visible_case(user, pk: int):
 
 def _back_to_case(request, case):
     if roles_for(request.user).sees_all_cases:
-        return redirect("intake:case-detail", pk=case.pk)
+        return redirect("casework:case-detail", pk=case.pk)
     return redirect("followup:callbacks-mine")
 
 
@@ -172,7 +171,7 @@ def rating_reopen(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("De vraag is heropend met een nieuwe termijn."))
-    return redirect("intake:case-detail", pk=rating.case_id)
+    return redirect("casework:case-detail", pk=rating.case_id)
 
 
 @require_POST
@@ -184,7 +183,7 @@ def waiting_decision(request, case_pk: int):
     form = WaitingDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Kies: sluiten of weer in behandeling nemen."))
-        return redirect("intake:case-detail", pk=case.pk)
+        return redirect("casework:case-detail", pk=case.pk)
     try:
         if form.cleaned_data["decision"] == "close":
             services.case_close_no_reply(case=case, actor=request.user)
@@ -194,7 +193,7 @@ def waiting_decision(request, case_pk: int):
             messages.success(request, _("De vraag is weer in behandeling; de termijn loopt weer."))
     except (services.FollowupNotAllowed, TransitionNotAllowed) as exc:
         messages.error(request, str(exc))
-    return redirect("intake:case-detail", pk=case.pk)
+    return redirect("casework:case-detail", pk=case.pk)
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Case, Company, Contact, Message
+from .outbox import OutboxMessage
 
 
 class ReadOnlyTimeline(admin.TabularInline):
@@ -41,3 +42,11 @@ class CompanyAdmin(admin.ModelAdmin):
 class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "phone", "company"]
     search_fields = ["name", "email", "phone"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "template", "to_email", "status", "attempts", "case"]
+    list_filter = ["status", "template"]
+    search_fields = ["to_email", "key", "subject"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]

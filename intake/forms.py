@@ -4,10 +4,8 @@ Uploads are checked by content (puremagic), not by name. Files that passed the c
 uploads when another field has an error, so the user does not have to choose them again.
 """
 
-import re
 from pathlib import PurePath
 
-import phonenumbers
 import puremagic
 from django import forms
 from django.conf import settings
@@ -19,7 +17,8 @@ from django.utils.translation import ngettext
 from teams.models import Topic
 from teams.selectors import public_topics
 
-from .models import Channel, ContactPreference, Resolution
+from . import normalise
+from .models import Channel, ContactPreference
 from .services import UploadData
 
 ALLOWED_UPLOADS = {
@@ -81,22 +80,24 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-KVK_PATTERN = re.compile(r"^\d{8}$")
-
-
 def normalise_phone(value: str) -> str:
-    """Accept Dutch numbers as people write them (06-12345678, 010 123 4567, +31 6 ...); store E.164."""
-    try:
-        number = phonenumbers.parse(value, "NL")
-    except phonenumbers.NumberParseException as exc:
-        raise forms.ValidationError(
-            _("Vul een geldig telefoonnummer in, bijvoorbeeld 06 12345678 of 010 123 4567."), code="phone"
-        ) from exc
-    if not phonenumbers.is_valid_number(number):
+    """A form field's phone number in E.164 (intake.normalise), or a Dutch error that says how to write it."""
+    number = normalise.phone_e164(value)
+    if number is None:
         raise forms.ValidationError(
             _("Vul een geldig telefoonnummer in, bijvoorbeeld 06 12345678 of 010 123 4567."), code="phone"
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
+
+
+def normalise_kvk(value: str) -> str:
+    """A form field's KVK number as 8 digits (intake.normalise), "" when empty, or a Dutch error."""
+    if not value.strip():
+        return ""
+    kvk = normalise.kvk_number(value)
+    if kvk is None:
+        raise forms.ValidationError(_("Een KVK-nummer bestaat uit 8 cijfers, bijvoorbeeld 12345678."))
+    return kvk
 
 
 class TopicChoiceField(forms.ModelChoiceField):
@@ -161,10 +162,7 @@ class QuestionFieldsMixin(forms.Form):
         )
 
     def clean_kvk_number(self) -> str:
-        value = re.sub(r"[\s.]", "", self.cleaned_data.get("kvk_number", ""))
-        if value and not KVK_PATTERN.match(value):
-            raise forms.ValidationError(_("Een KVK-nummer bestaat uit 8 cijfers, bijvoorbeeld 12345678."))
-        return value
+        return normalise_kvk(self.cleaned_data.get("kvk_number", ""))
 
     def clean_phone(self) -> str:
         value = self.cleaned_data.get("phone", "").strip()
@@ -319,7 +317,7 @@ class ReplyForm(AttachmentsMixin):
     field_order = ["body", "attachments"]
 
 
-# --- Staff actions on a case: small forms, one per service -------------------------------------------------
+# --- A note, on a case or a company --------------------------------------------------------------------------
 
 
 class NoteForm(forms.Form):
@@ -331,72 +329,3 @@ class NoteForm(forms.Form):
         max_length=5000,
         error_messages={"required": _("Vul de notitie in.")},
     )
-
-
-class RequestInformationForm(forms.Form):
-    prefix = "info"
-
-    body = forms.CharField(
-        label=_("Welke informatie heeft u nodig van de ondernemer?"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-        error_messages={"required": _("Schrijf welke informatie u nodig heeft.")},
-    )
-
-
-class AnswerForm(forms.Form):
-    prefix = "answer"
-
-    body = forms.CharField(
-        label=_("Antwoord aan de ondernemer"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20000,
-        help_text=_("Dit antwoord wordt gemaild en is zichtbaar op de volgpagina. Geen interne informatie."),
-        error_messages={"required": _("Schrijf het antwoord.")},
-    )
-    resolution = forms.ChoiceField(
-        label=_("Afhandeling"),
-        choices=[(r.value, r.label) for r in (Resolution.ANSWERED, Resolution.NOT_POSSIBLE)],
-        initial=Resolution.ANSWERED,
-    )
-
-
-class ReferForm(forms.Form):
-    prefix = "refer"
-
-    organisation = forms.CharField(label=_("Naar welke organisatie?"), max_length=120)
-    url = forms.URLField(label=_("Website van die organisatie"), required=False, assume_scheme="https")
-    body = forms.CharField(
-        label=_("Uitleg aan de ondernemer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
-    )
-
-
-class CancelForm(forms.Form):
-    prefix = "cancel"
-
-    resolution = forms.ChoiceField(
-        label=_("Reden"), choices=[(r.value, r.label) for r in (Resolution.WITHDRAWN, Resolution.DUPLICATE)]
-    )
-    reason = forms.CharField(label=_("Toelichting"), max_length=500)
-
-
-class ReopenForm(forms.Form):
-    prefix = "reopen"
-
-    reason = forms.CharField(
-        label=_("Waarom heropent u deze vraag?"),
-        max_length=500,
-        error_messages={"required": _("Geef een reden om te heropenen.")},
-    )
-
-
-class AssignOwnerForm(forms.Form):
-    prefix = "assign"
-
-    owner = forms.ModelChoiceField(
-        label=_("Accountmanager"), queryset=None, required=False, empty_label=_("Ikzelf")
-    )
-
-    def __init__(self, *args, owners=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from teams.models import Team, Topic
 
+from .outbox import OutboxMessage  # noqa: F401  (the outbox model lives beside its delivery code)
 from .workflow import OPEN, PUBLIC_LABELS, Status
 
 
@@ -275,18 +276,12 @@ class StagedUpload(models.Model):
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Company view (CRM): more about a company, its visits and notes, account managers and the KCC's call log.
-# Company's own fields above stay as they are; these extend it.
+# Account managers: who owns a company's questions (the rules decide a new case's owner at intake) and how the
+# public start page introduces them. Their pages are in the companies app.
 
 
 def sbi_code_list(company: Company) -> list[str]:
     return [code.strip() for code in company.sbi_codes.split(",") if code.strip()]
-
-
-def postcode_digits(postcode: str) -> int | None:
-    """The four digits of a Dutch postcode (1234 AB → 1234), or None."""
-    digits = "".join(ch for ch in postcode if ch.isdigit())[:4]
-    return int(digits) if len(digits) == 4 else None
 
 
 class AccountManagerRule(models.Model):
@@ -396,120 +391,3 @@ class AccountManagerProfile(models.Model):
     def initials(self) -> str:
         name = self.user.get_full_name() or self.user.get_username()
         return "".join(part[0] for part in name.split()[:2]).upper()
-
-
-class CompanyNote(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="notes")
-    body = models.TextField(_("notitie"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("bedrijfsnotitie")
-        verbose_name_plural = _("bedrijfsnotities")
-
-    def __str__(self) -> str:
-        return self.body[:60]
-
-
-class CompanyVisit(models.Model):
-    """A company visit (bedrijfsbezoek): planned, then done (or cancelled), with notes and follow-up actions."""
-
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("Gepland")
-        DONE = "done", _("Afgelegd")
-        CANCELLED = "cancelled", _("Geannuleerd")
-
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="visits")
-    planned_for = models.DateTimeField(_("datum en tijd"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-    purpose = models.CharField(_("doel van het bezoek"), max_length=200)
-    visitors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("bezoekers"), related_name="company_visits", blank=True
-    )
-    alderman = models.CharField(_("wethouder (naam, als die meegaat)"), max_length=120, blank=True)
-    notes = models.TextField(_("verslag"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-
-    history = HistoricalRecords(m2m_fields=[visitors])
-
-    class Meta:
-        ordering = ["-planned_for"]
-        verbose_name = _("bedrijfsbezoek")
-        verbose_name_plural = _("bedrijfsbezoeken")
-
-    def __str__(self) -> str:
-        return f"{self.company} {self.planned_for:%d-%m-%Y}"
-
-
-class VisitAction(models.Model):
-    """A follow-up action from a visit; turned into a case so it is owned and followed like any question."""
-
-    visit = models.ForeignKey(CompanyVisit, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField(_("actie"))
-    case = models.OneToOneField(
-        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="visit_action"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("vervolgactie")
-        verbose_name_plural = _("vervolgacties")
-
-    def __str__(self) -> str:
-        return self.description[:60]
-
-
-class KccCall(models.Model):
-    """One call (or counter visit) the KCC logged, with its outcome: the basis of the KCC report."""
-
-    class Outcome(models.TextChoices):
-        ANSWERED = "answered", _("Direct beantwoord")
-        TRANSFERRED = "transferred", _("Doorverbonden")
-        CALLBACK = "callback", _("Terugbelverzoek")
-        REGIE = "regie", _("Naar team economie (regie)")
-
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="kcc_calls"
-    )
-    company = models.ForeignKey(
-        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_calls"
-    )
-    contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_calls"
-    )
-    case = models.OneToOneField(
-        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="kcc_call"
-    )
-    question = models.TextField(_("vraag"))
-    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    team = models.ForeignKey(
-        Team,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="kcc_calls",
-        help_text=_("Doorverbonden met, of terugbelverzoek voor, dit team."),
-    )
-    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
-    could_not_answer = models.BooleanField(_("KCC kon niet antwoorden"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("KCC-gesprek")
-        verbose_name_plural = _("KCC-gesprekken")
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%d-%m-%Y %H:%M} {self.get_outcome_display()}"

@@ -1,4 +1,5 @@
-"""Reads of cases, always scoped to what the requesting user may see. Views never build case querysets."""
+"""Reads of cases and companies, always scoped to what the requesting user may see. Views never build case
+querysets. Also: who is a company's account manager, and the KCC's caller lookup."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,10 +8,20 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from followup.outbox import OutboxMessage
-from teams.selectors import roles_for
+from teams.access import roles_for
 
-from .models import Attachment, Case, Message
+from . import normalise
+from .models import (
+    AccountManagerProfile,
+    AccountManagerRule,
+    Attachment,
+    Case,
+    Company,
+    Contact,
+    Message,
+    sbi_code_list,
+)
+from .outbox import OutboxMessage
 
 
 def cases_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
@@ -104,14 +115,14 @@ def case_counts(user) -> dict[str, int]:
     from django.db.models import Count
     from django.utils import timezone
 
-    from .workflow import OPEN, Status
+    from .workflow import OPEN, Status, overdue_q
 
     today = timezone.localdate()
     return case_list_for(user).aggregate(
         open=Count("pk", filter=Q(status__in=OPEN)),
         new=Count("pk", filter=Q(status=Status.NEW)),
         triage=Count("pk", filter=Q(status__in=OPEN, needs_triage=True)),
-        overdue=Count("pk", filter=Q(status__in=OPEN, deadline__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
         waiting_department=Count("pk", filter=Q(status=Status.WAITING_DEPARTMENT)),
     )
 
@@ -133,3 +144,152 @@ def expected_answer_date(case: Case):
     if announced and (case.deadline is None or announced > case.deadline):
         return announced
     return case.deadline
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Account managers
+
+
+def account_manager_for(company: Company | None, rules: list[AccountManagerRule] | None = None):
+    """The company's own account manager; else a company rule, the longest SBI prefix, the narrowest area."""
+    if company is None:
+        return None
+    if company.account_manager_id:
+        return company.account_manager
+    if rules is None:
+        rules = list(AccountManagerRule.objects.filter(is_active=True).select_related("account_manager"))
+    for rule in rules:
+        if rule.kind == AccountManagerRule.Kind.COMPANY and rule.company_id == company.pk:
+            return rule.account_manager
+    codes = sbi_code_list(company)
+    sector = [
+        r
+        for r in rules
+        if r.kind == AccountManagerRule.Kind.SECTOR
+        and r.sbi_prefix
+        and any(code.startswith(r.sbi_prefix.strip()) for code in codes)
+    ]
+    if sector:
+        return max(sector, key=lambda r: len(r.sbi_prefix.strip())).account_manager
+    digits = normalise.postcode_digits(company.postcode)
+    if digits is not None:
+        area = [
+            r
+            for r in rules
+            if r.kind == AccountManagerRule.Kind.AREA
+            and r.postcode_from is not None
+            and r.postcode_to is not None
+            and r.postcode_from <= digits <= r.postcode_to
+        ]
+        if area:
+            return min(area, key=lambda r: r.postcode_to - r.postcode_from).account_manager
+    return None
+
+
+@dataclass(frozen=True)
+class PublicAccountManager:
+    profile: AccountManagerProfile
+    covers: list[str]  # sectors and areas, in words
+
+
+def public_account_managers() -> list[PublicAccountManager]:
+    """For the start page: two queries (profiles, rules)."""
+    profiles = list(
+        AccountManagerProfile.objects.filter(is_public=True, user__is_active=True).select_related("user")
+    )
+    rules = AccountManagerRule.objects.filter(
+        is_active=True,
+        kind__in=[AccountManagerRule.Kind.SECTOR, AccountManagerRule.Kind.AREA],
+        account_manager_id__in=[p.user_id for p in profiles],
+    )
+    covers: dict[int, list[str]] = {}
+    for rule in rules:
+        covers.setdefault(rule.account_manager_id, []).append(rule.describe())
+    return [PublicAccountManager(p, covers.get(p.user_id, [])) for p in profiles]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Scoping
+
+
+def companies_for(user) -> QuerySet[Company]:
+    roles = roles_for(user)
+    if roles.sees_all_cases:
+        return Company.objects.all()
+    if roles.department_team_ids:
+        return Company.objects.filter(cases__in=cases_for(user)).distinct()
+    return Company.objects.none()
+
+
+def company_for(user, pk: int) -> Company:
+    try:
+        return companies_for(user).select_related("account_manager").get(pk=pk)
+    except Company.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def sees_full_company(user) -> bool:
+    return roles_for(user).sees_all_cases
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Lookup (KCC screen, company list)
+
+
+@dataclass(frozen=True)
+class CompanyMatch:
+    company: Company | None
+    contact: Contact | None
+    matched_on: str
+
+
+def lookup(user, text: str, limit: int = 10) -> list[CompanyMatch]:
+    """Find a caller's company or contact by KVK number, postcode, e-mail, phone or name.
+
+    The kind of query is recognised from its shape, so each lookup is one indexed query (plus one for
+    contacts by name).
+    """
+    text = (text or "").strip()
+    if len(text) < 2:
+        return []
+    companies = companies_for(user).select_related("account_manager")
+    if kvk := normalise.kvk_number(text):
+        return [CompanyMatch(c, None, "kvk") for c in companies.filter(kvk_number=kvk)[:limit]]
+    if match := normalise.POSTCODE_PATTERN.match(text):
+        digits, letters = match.group(1), match.group(2).upper()
+        variants = [f"{digits}{letters}", f"{digits} {letters}"]
+        return [CompanyMatch(c, None, "postcode") for c in companies.filter(postcode__in=variants)[:limit]]
+    contacts = Contact.objects.filter(company__in=companies).select_related("company__account_manager")
+    if "@" in text:
+        return [
+            CompanyMatch(c.company, c, "email")
+            for c in contacts.filter(email__iexact=text).order_by("-created_at")[:limit]
+        ]
+    phone = normalise.phone_e164(text) if sum(ch.isdigit() for ch in text) >= 6 else None
+    if phone:
+        found = [CompanyMatch(c.company, c, "phone") for c in contacts.filter(phone=phone)[:limit]]
+        found += [CompanyMatch(c, None, "phone") for c in companies.filter(phone=phone)[: limit - len(found)]]
+        return found
+    by_name = [
+        CompanyMatch(c, None, "name") for c in companies.filter(name__icontains=text).order_by("name")[:limit]
+    ]
+    if len(by_name) < limit:
+        by_name += [
+            CompanyMatch(c.company, c, "contact")
+            for c in contacts.filter(name__icontains=text).order_by("name")[: limit - len(by_name)]
+        ]
+    return by_name
+
+
+def company_cases(user, company: Company) -> QuerySet[Case]:
+    return (
+        cases_for(user)
+        .filter(company=company)
+        .select_related("topic", "owner", "contact")
+        .order_by("-created_at")
+    )
+
+
+def company_open_and_recent(user, company: Company, recent: int = 5) -> tuple[list[Case], list[Case]]:
+    cases = list(company_cases(user, company)[:50])
+    return [c for c in cases if c.is_open], [c for c in cases if not c.is_open][:recent]

@@ -4,7 +4,10 @@ Only `intake.services` changes a case's status, and always through `check_transi
 refused with a clear message before anything is written.
 """
 
+from datetime import date
+
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +23,8 @@ class Status(models.TextChoices):
 
 CLOSED = frozenset({Status.ANSWERED, Status.REFERRED, Status.CANCELLED})
 OPEN = frozenset(set(Status) - CLOSED)
+# The deadline clock runs for every open case except one waiting on the entrepreneur (the clock is paused).
+CLOCK_RUNNING = frozenset(OPEN - {Status.WAITING_ENTREPRENEUR})
 
 ALLOWED: dict[Status, frozenset[Status]] = {
     Status.NEW: frozenset({Status.IN_PROGRESS, Status.ANSWERED, Status.REFERRED, Status.CANCELLED}),
@@ -68,3 +73,20 @@ def check_transition(current: str, target: str) -> None:
 
 def is_open(status: str) -> bool:
     return Status(status) in OPEN
+
+
+def clock_running(status: str) -> bool:
+    return Status(status) in CLOCK_RUNNING
+
+
+def overdue_q(today: date, prefix: str = "") -> Q:
+    """The one definition of an overdue case: open, its clock running, and its deadline before `today`.
+
+    `prefix` is a lookup path to the case (e.g. "case__") for querying related models.
+    """
+    return Q(**{f"{prefix}status__in": CLOCK_RUNNING, f"{prefix}deadline__lt": today})
+
+
+def is_overdue(status: str, deadline: date | None, today: date) -> bool:
+    """`overdue_q` for one case already in memory (e.g. to mark a date red on a page)."""
+    return deadline is not None and clock_running(status) and deadline < today

@@ -22,8 +22,6 @@ import io
 import itertools
 import json
 import math
-import re
-import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,127 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from intake.normalise import tokenize
+
 FORMAT_VERSION = 1
-
-# Function words that say nothing about the topic. Kept small on purpose: words such
-# as "geen", "niet", "zelf" or "eigen" are left in.
-STOPWORDS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "of",
-        "maar",
-        "dan",
-        "als",
-        "dat",
-        "die",
-        "dit",
-        "deze",
-        "wat",
-        "wie",
-        "waar",
-        "wanneer",
-        "waarom",
-        "hoe",
-        "welke",
-        "welk",
-        "wel",
-        "ook",
-        "nog",
-        "al",
-        "er",
-        "hier",
-        "daar",
-        "om",
-        "te",
-        "in",
-        "op",
-        "aan",
-        "bij",
-        "van",
-        "voor",
-        "met",
-        "naar",
-        "uit",
-        "over",
-        "door",
-        "tot",
-        "tegen",
-        "onder",
-        "na",
-        "per",
-        "ik",
-        "je",
-        "jij",
-        "u",
-        "uw",
-        "wij",
-        "we",
-        "ze",
-        "zij",
-        "hij",
-        "mijn",
-        "jouw",
-        "ons",
-        "onze",
-        "hun",
-        "haar",
-        "zijn",
-        "is",
-        "ben",
-        "bent",
-        "was",
-        "waren",
-        "wordt",
-        "worden",
-        "word",
-        "werd",
-        "kan",
-        "kun",
-        "kunt",
-        "kunnen",
-        "moet",
-        "moeten",
-        "mag",
-        "mogen",
-        "wil",
-        "wilt",
-        "willen",
-        "zal",
-        "zult",
-        "zullen",
-        "heb",
-        "hebt",
-        "heeft",
-        "hebben",
-        "had",
-        "hadden",
-        "doe",
-        "doet",
-        "doen",
-        "me",
-        "mij",
-        "men",
-        "zich",
-        "zo",
-    ]
-)
-
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
-
-
-def normalize(text: str) -> str:
-    """Lowercase, fold accents (é -> e, ë -> e) and unify apostrophes."""
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def tokenize(text: str) -> list[str]:
-    """Content tokens: normalised, alphanumeric, without stop words."""
-    return [t for t in _TOKEN_RE.findall(normalize(text)) if t not in STOPWORDS]
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,3 @@ class ClassifierModel(models.Model):
 
     def __str__(self) -> str:
         return self.version
-
-
-from .knowledge import KnowledgeArticle, KnowledgeGap, KnowledgeUse  # noqa: E402,F401

@@ -1,11 +1,16 @@
-"""Reads of hand-offs, scoped: a department member sees only hand-offs to their own teams."""
+"""Reads of hand-offs, scoped: a department member sees only hand-offs to their own teams. Also the router's
+hints for a text as it is typed."""
+
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from intake.models import Message
-from teams.selectors import roles_for
+from teams.access import roles_for
+from teams.models import Team, Topic
 
+from . import router
 from .models import Handoff
 
 
@@ -48,3 +53,37 @@ def handoff_thread(handoff: Handoff) -> QuerySet[Message]:
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class RouterHint:
+    """The router's idea of topic and team for a text, for the KCC screen."""
+
+    topic: Topic
+    team: Team
+    probability: float
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The router's topics (the KCC screen's suggestions as the agent types)
+
+
+def router_topics(text: str, k: int = 3) -> list[tuple[str, float]]:
+    """The router's top topic slugs with probability ([] without a trained model)."""
+    if not text.strip():
+        return []
+    current = router.loaded_router()  # cached model, no database access per call
+    if current is None:
+        return []
+    topics, _teams = router.rank_slugs(current, text)
+    return topics[:k]
+
+
+def router_hints(text: str, k: int = 3) -> list[RouterHint]:
+    ranked = router_topics(text, k)
+    if not ranked:
+        return []
+    topics = {
+        t.slug: t for t in Topic.objects.filter(slug__in=[s for s, _p in ranked]).select_related("team")
+    }
+    return [RouterHint(topics[s], topics[s].team, p) for s, p in ranked if s in topics]

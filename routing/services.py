@@ -9,21 +9,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from followup.deadlines import handoff_deadline
-from followup.outbox import OutboxMessage, queue_email
 from intake import services as intake_services
 from intake.models import Case, Message
+from intake.outbox import OutboxMessage, queue_email
 from intake.workflow import Status
+from teams.deadlines import handoff_deadline
 from teams.models import Team, Topic
 
 from .models import Handoff, LabelledExample
 from .router import best_topic_of_team, case_text, propose
+from .workflow import HandoffNotAllowed, check_handoff_transition
 
 User = AbstractBaseUser
 
-
-class HandoffNotAllowed(Exception):
-    """A hand-off action that does not fit its current state; the message is user-facing."""
+# `HandoffNotAllowed` lives in `routing.workflow` (its transition error subclasses it); views keep catching
+# `routing.services.HandoffNotAllowed`.
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -63,6 +63,11 @@ def route_case(*, case: Case) -> Case:
             actor=None,
         )
     return case
+
+
+def route_new_case(case: Case) -> Case:
+    """intake's after-submit step (routing/apps.py)."""
+    return route_case(case=case)
 
 
 @transaction.atomic
@@ -211,18 +216,21 @@ def _require(handoff: Handoff, allowed: Sequence[str], action: str) -> None:
         )
 
 
-def _save(handoff: Handoff, actor: User | None, fields: list[str]) -> None:
+def _move(handoff: Handoff, to: str, actor: User | None, fields: dict | None = None) -> None:
+    """The only place a hand-off's status changes: check the table, then set `fields` and save."""
+    check_handoff_transition(handoff.status, to)
+    handoff.status = to
+    for name, value in (fields or {}).items():
+        setattr(handoff, name, value)
     handoff._history_user = actor
-    handoff.save(update_fields=fields)
+    handoff.save(update_fields=["status", *(fields or {})])
 
 
 @transaction.atomic
 def handoff_claim(*, handoff: Handoff, actor: User) -> Handoff:
     handoff = _lock(handoff)
     _require(handoff, (Handoff.Status.OPEN, Handoff.Status.CLAIMED), _("oppakken"))
-    handoff.status = Handoff.Status.CLAIMED
-    handoff.claimed_by = actor
-    _save(handoff, actor, ["status", "claimed_by"])
+    _move(handoff, Handoff.Status.CLAIMED, actor, {"claimed_by": actor})
     _timeline(
         handoff,
         _("Opgepakt door %(name)s (%(team)s)")
@@ -237,11 +245,12 @@ def handoff_claim(*, handoff: Handoff, actor: User) -> Handoff:
 def handoff_answer(*, handoff: Handoff, actor: User, answer: str) -> Handoff:
     handoff = _lock(handoff)
     _require(handoff, (Handoff.Status.OPEN, Handoff.Status.CLAIMED), _("beantwoorden"))
-    handoff.status = Handoff.Status.ANSWERED
-    handoff.answer = answer
-    handoff.claimed_by = handoff.claimed_by or actor
-    handoff.closed_at = timezone.now()
-    _save(handoff, actor, ["status", "answer", "claimed_by", "closed_at"])
+    _move(
+        handoff,
+        Handoff.Status.ANSWERED,
+        actor,
+        {"answer": answer, "claimed_by": handoff.claimed_by or actor, "closed_at": timezone.now()},
+    )
     _timeline(
         handoff,
         _("Antwoord van %(team)s: %(answer)s") % {"team": handoff.team, "answer": answer},
@@ -256,10 +265,7 @@ def handoff_answer(*, handoff: Handoff, actor: User, answer: str) -> Handoff:
 def handoff_return(*, handoff: Handoff, actor: User, reason: str) -> Handoff:
     handoff = _lock(handoff)
     _require(handoff, Handoff.OPEN_STATUSES, _("terugsturen"))
-    handoff.status = Handoff.Status.RETURNED
-    handoff.return_reason = reason
-    handoff.closed_at = timezone.now()
-    _save(handoff, actor, ["status", "return_reason", "closed_at"])
+    _move(handoff, Handoff.Status.RETURNED, actor, {"return_reason": reason, "closed_at": timezone.now()})
     _timeline(
         handoff,
         _("Teruggestuurd door %(team)s: %(reason)s") % {"team": handoff.team, "reason": reason},
@@ -274,9 +280,7 @@ def handoff_return(*, handoff: Handoff, actor: User, reason: str) -> Handoff:
 def handoff_request_information(*, handoff: Handoff, actor: User, question: str) -> Handoff:
     handoff = _lock(handoff)
     _require(handoff, (Handoff.Status.OPEN, Handoff.Status.CLAIMED), _("om informatie vragen"))
-    handoff.status = Handoff.Status.INFO_REQUESTED
-    handoff.claimed_by = handoff.claimed_by or actor
-    _save(handoff, actor, ["status", "claimed_by"])
+    _move(handoff, Handoff.Status.INFO_REQUESTED, actor, {"claimed_by": handoff.claimed_by or actor})
     message = _timeline(
         handoff,
         _("%(team)s vraagt regie om informatie: %(q)s") % {"team": handoff.team, "q": question},
@@ -297,8 +301,7 @@ def handoff_provide_information(*, handoff: Handoff, actor: User, body: str) -> 
     """The owner answers a department's question; the hand-off goes back to the department."""
     handoff = _lock(handoff)
     _require(handoff, (Handoff.Status.INFO_REQUESTED,), _("aanvullen"))
-    handoff.status = Handoff.Status.CLAIMED if handoff.claimed_by_id else Handoff.Status.OPEN
-    _save(handoff, actor, ["status"])
+    _move(handoff, Handoff.Status.CLAIMED if handoff.claimed_by_id else Handoff.Status.OPEN, actor)
     message = _timeline(
         handoff,
         _("Regie vult aan voor %(team)s: %(body)s") % {"team": handoff.team, "body": body},
@@ -344,9 +347,7 @@ def handoffs_withdraw_open(*, case: Case, actor: User | None) -> int:
     """When a case closes, its open hand-offs are withdrawn so they leave the departments' inboxes."""
     count = 0
     for handoff in case.handoffs.select_for_update().filter(status__in=Handoff.OPEN_STATUSES):
-        handoff.status = Handoff.Status.WITHDRAWN
-        handoff.closed_at = timezone.now()
-        _save(handoff, actor, ["status", "closed_at"])
+        _move(handoff, Handoff.Status.WITHDRAWN, actor, {"closed_at": timezone.now()})
         _timeline(
             handoff, _("Uitzetting naar %(team)s ingetrokken") % {"team": handoff.team}, actor, "withdrawn"
         )

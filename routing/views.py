@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from teams.access import handles_handoffs, role_required
-from teams.selectors import roles_for
+from teams.access import handles_handoffs, role_required, roles_for
 
 from . import selectors, services
 from .forms import HandoffAnswerForm, HandoffInformationForm, HandoffQuestionForm, HandoffReturnForm

@@ -1,15 +1,62 @@
-"""Who may open which staff page: one decorator, a predicate on the user's roles per kind of page.
+"""The one place that answers "may this user do this": roles derived from memberships, a predicate per kind
+of page or action, and one decorator for every staff page.
 
 Anyone who is not allowed gets a 404, not a 403: a page does not confirm that a case or hand-off exists.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import Http404
 
-from .selectors import StaffRoles, roles_for
+from .models import Membership, Team
+
+
+@dataclass(frozen=True)
+class StaffRoles:
+    """What a staff member may do, derived once per request from their memberships."""
+
+    is_owner: bool  # team economie (or a superuser): directs every case
+    is_kcc: bool
+    is_coordinator: bool
+    department_team_ids: frozenset[int]
+
+    @property
+    def is_department(self) -> bool:
+        return bool(self.department_team_ids)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.is_owner or self.is_kcc or self.is_department
+
+    @property
+    def sees_all_cases(self) -> bool:
+        # The KCC needs every company's history to answer callers; departments only see what was handed to them.
+        return self.is_owner or self.is_kcc
+
+
+NO_ROLES = StaffRoles(False, False, False, frozenset())
+
+
+def roles_for(user: AbstractBaseUser | AnonymousUser) -> StaffRoles:
+    if not user.is_authenticated or not user.is_active:
+        return NO_ROLES
+    cached = getattr(user, "_voordeur_roles", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.filter(user=user, team__is_active=True).select_related("team"))
+    kinds = {m.team.kind for m in memberships}
+    roles = StaffRoles(
+        is_owner=user.is_superuser or Team.Kind.OWNER in kinds,
+        is_kcc=Team.Kind.KCC in kinds,
+        is_coordinator=user.is_superuser or any(m.role == Membership.Role.COORDINATOR for m in memberships),
+        department_team_ids=frozenset(m.team_id for m in memberships if m.team.kind == Team.Kind.DEPARTMENT),
+    )
+    user._voordeur_roles = roles
+    return roles
 
 
 def role_required(allowed: Callable[[StaffRoles], bool]):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from .selectors import roles_for
+from .access import roles_for
 
 
 def municipality(request):

@@ -1,55 +1,11 @@
-"""Reads about the organisation and about what a user is allowed to do."""
+"""Reads about the organisation: teams, topics, staff. What a user may do is in `teams.access`."""
 
-from dataclasses import dataclass
-
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from .models import Membership, Team, Topic
-
-
-@dataclass(frozen=True)
-class StaffRoles:
-    """What a staff member may do, derived once per request from their memberships."""
-
-    is_owner: bool  # team economie (or a superuser): directs every case
-    is_kcc: bool
-    is_coordinator: bool
-    department_team_ids: frozenset[int]
-
-    @property
-    def is_department(self) -> bool:
-        return bool(self.department_team_ids)
-
-    @property
-    def is_staff_member(self) -> bool:
-        return self.is_owner or self.is_kcc or self.is_department
-
-    @property
-    def sees_all_cases(self) -> bool:
-        # The KCC needs every company's history to answer callers; departments only see what was handed to them.
-        return self.is_owner or self.is_kcc
-
-
-NO_ROLES = StaffRoles(False, False, False, frozenset())
-
-
-def roles_for(user: AbstractBaseUser | AnonymousUser) -> StaffRoles:
-    if not user.is_authenticated or not user.is_active:
-        return NO_ROLES
-    cached = getattr(user, "_voordeur_roles", None)
-    if cached is not None:
-        return cached
-    memberships = list(Membership.objects.filter(user=user, team__is_active=True).select_related("team"))
-    kinds = {m.team.kind for m in memberships}
-    roles = StaffRoles(
-        is_owner=user.is_superuser or Team.Kind.OWNER in kinds,
-        is_kcc=Team.Kind.KCC in kinds,
-        is_coordinator=user.is_superuser or any(m.role == Membership.Role.COORDINATOR for m in memberships),
-        department_team_ids=frozenset(m.team_id for m in memberships if m.team.kind == Team.Kind.DEPARTMENT),
-    )
-    user._voordeur_roles = roles
-    return roles
+from .models import Team, Topic
 
 
 def owner_team() -> Team:
@@ -66,3 +22,22 @@ def public_topics() -> QuerySet[Topic]:
 
 def active_topics() -> QuerySet[Topic]:
     return Topic.objects.filter(is_active=True).select_related("team").order_by("name")
+
+
+def staff_users() -> QuerySet:
+    """Team economie's active members: who can be a case's account manager (owner)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, memberships__team__kind=Team.Kind.OWNER, memberships__team__is_active=True
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def display_name(user: AbstractBaseUser | None) -> str:
+    """How a person is named on every page, timeline and message: full name, else username."""
+    if user is None:
+        return _("Voordeur")
+    return user.get_full_name() or user.get_username()

@@ -38,7 +38,7 @@ CASE_ACTIONS = [
 def test_case_actions_reject_garbage_with_a_message_and_keep_the_case(client, teams, owner, action):
     case = submit_case().case
     client.force_login(owner)
-    response = client.post(reverse(f"intake:{action}", args=[case.pk]), GARBAGE)
+    response = client.post(reverse(f"casework:{action}", args=[case.pk]), GARBAGE)
     assert response.status_code == 400
     assert "Controleer de velden" in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == case.status
@@ -46,10 +46,10 @@ def test_case_actions_reject_garbage_with_a_message_and_keep_the_case(client, te
 
 def test_unknown_ids_are_404_not_500(client, teams, owner):
     client.force_login(owner)
-    assert client.get(reverse("intake:case-detail", args=[999999])).status_code == 404
-    assert client.post(reverse("intake:case-note", args=[999999]), {"note-body": "x"}).status_code == 404
+    assert client.get(reverse("casework:case-detail", args=[999999])).status_code == 404
+    assert client.post(reverse("casework:case-note", args=[999999]), {"note-body": "x"}).status_code == 404
     assert client.get(reverse("routing:handoff-detail", args=[999999])).status_code == 404
-    assert client.get(reverse("intake:attachment", args=[999999])).status_code == 404
+    assert client.get(reverse("casework:attachment", args=[999999])).status_code == 404
 
 
 def test_list_filters_with_nonsense_do_not_break_the_page(client, teams, owner):
@@ -65,7 +65,7 @@ def test_list_filters_with_nonsense_do_not_break_the_page(client, teams, owner):
         {"q": "%' OR 1=1 --"},
         {"sort": "password"},
     ):
-        assert client.get(reverse("intake:case-list"), params).status_code == 200, params
+        assert client.get(reverse("casework:case-list"), params).status_code == 200, params
 
 
 def test_handoff_actions_reject_garbage(client, teams, owner, vergunningen_member):

@@ -18,7 +18,7 @@ def test_case_list_queries_do_not_grow_with_the_list(client, teams, owner, djang
     make_cases(n, teams, owner)
     client.force_login(owner)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("intake:case-list"))
+        response = client.get(reverse("casework:case-list"))
     assert response.status_code == 200
 
 
@@ -44,5 +44,5 @@ def test_case_page_queries_do_not_grow_with_the_timeline(
         services.case_add_note(case=case, actor=owner, body=f"notitie {i}")
     client.force_login(owner)
     with django_assert_max_num_queries(25):
-        response = client.get(reverse("intake:case-detail", args=[case.pk]))
+        response = client.get(reverse("casework:case-detail", args=[case.pk]))
     assert response.content.decode().count("notitie ") >= n

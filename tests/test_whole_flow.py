@@ -46,7 +46,7 @@ def test_question_travels_to_two_departments_and_back_to_the_entrepreneur(
     client.force_login(owner)
     response = run_on_commit(
         client.post,
-        reverse("intake:case-hand-off", args=[case.pk]),
+        reverse("casework:case-hand-off", args=[case.pk]),
         {
             "handoff-teams": [teams["vergunningen"].pk, teams["belastingen"].pk],
             "handoff-request_text": "Welke vergunning en hoeveel precario?",
@@ -80,7 +80,7 @@ def test_question_travels_to_two_departments_and_back_to_the_entrepreneur(
     client.force_login(owner)
     run_on_commit(
         client.post,
-        reverse("intake:case-answer", args=[case.pk]),
+        reverse("casework:case-answer", args=[case.pk]),
         {
             "answer-body": "U heeft een terrasvergunning nodig en betaalt precario.",
             "answer-resolution": "answered",
@@ -146,9 +146,9 @@ def test_reopen_needs_a_reason_and_starts_a_new_deadline(client, teams, owner):
     case = submit_case().case
     services.case_answer(case=case, actor=owner, body="Antwoord")
     client.force_login(owner)
-    response = client.post(reverse("intake:case-reopen", args=[case.pk]), {"reopen-reason": ""})
+    response = client.post(reverse("casework:case-reopen", args=[case.pk]), {"reopen-reason": ""})
     assert response.status_code == 400 and "Geef een reden" in response.content.decode()
-    client.post(reverse("intake:case-reopen", args=[case.pk]), {"reopen-reason": "Ondernemer belde terug"})
+    client.post(reverse("casework:case-reopen", args=[case.pk]), {"reopen-reason": "Ondernemer belde terug"})
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS and "heropend" in case.deadline_policy
 
@@ -159,10 +159,10 @@ def test_a_forbidden_action_shows_a_message_and_changes_nothing(client, teams, o
     case = submit_case().case
     client.force_login(owner)
     client.post(
-        reverse("intake:case-answer", args=[case.pk]), {"answer-body": "x", "answer-resolution": "answered"}
+        reverse("casework:case-answer", args=[case.pk]), {"answer-body": "x", "answer-resolution": "answered"}
     )
     response = client.post(
-        reverse("intake:case-request-info", args=[case.pk]), {"info-body": "Nog iets?"}, follow=True
+        reverse("casework:case-request-info", args=[case.pk]), {"info-body": "Nog iets?"}, follow=True
     )
     assert "kan niet naar" in response.content.decode()
     case.refresh_from_db()
@@ -172,7 +172,7 @@ def test_a_forbidden_action_shows_a_message_and_changes_nothing(client, teams, o
 def test_kcc_agent_logs_a_phone_question(client, teams, topics, kcc_agent):
     client.force_login(kcc_agent)
     response = client.post(
-        reverse("intake:kcc-new"),
+        reverse("kcc:new"),
         {
             "channel": "phone",
             "contact_name": "Ria Jansen",
@@ -184,5 +184,5 @@ def test_kcc_agent_logs_a_phone_question(client, teams, topics, kcc_agent):
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.channel == "phone" and case.created_by == kcc_agent and case.contact.email == ""
-    bad = client.post(reverse("intake:kcc-new"), {"channel": "phone", "contact_name": "", "question": ""})
+    bad = client.post(reverse("kcc:new"), {"channel": "phone", "contact_name": "", "question": ""})
     assert bad.status_code == 400 and "Vul de naam van de beller in." in bad.content.decode()

@@ -2,7 +2,7 @@
 
 from django import template
 
-from intake.company_selectors import public_account_managers as _public_account_managers
+from intake.selectors import public_account_managers as _public_account_managers
 
 register = template.Library()
 

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from followup import services as followup_services
+from knowledge.models import KnowledgeArticle
 from routing import services as routing_services
-from routing.knowledge import KnowledgeArticle
 from tests.factories import submit_case
 
 from .conftest import AXE_RESULTS, DESKTOP, PHONE, TABLET, axe_violations, describe, screenshot
@@ -90,7 +90,7 @@ def _ask_done(page, world):
 
 
 def _open_all_actions(page, pk):
-    page.goto(reverse("intake:case-detail", args=[pk]))
+    page.goto(reverse("casework:case-detail", args=[pk]))
     page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
 
 
@@ -107,9 +107,13 @@ PUBLIC_PAGES = [
     ("faq", None, lambda page, w: page.goto(reverse("knowledge:faq") + "?q=terras")),
 ]
 STAFF_PAGES = [
-    ("case-list", "owner", lambda page, w: page.goto(reverse("intake:case-list"))),
-    ("case-list-sorted", "owner", lambda page, w: page.goto(reverse("intake:case-list") + "?sort=-deadline")),
-    ("case-detail", "owner", lambda page, w: page.goto(reverse("intake:case-detail", args=[w.case.pk]))),
+    ("case-list", "owner", lambda page, w: page.goto(reverse("casework:case-list"))),
+    (
+        "case-list-sorted",
+        "owner",
+        lambda page, w: page.goto(reverse("casework:case-list") + "?sort=-deadline"),
+    ),
+    ("case-detail", "owner", lambda page, w: page.goto(reverse("casework:case-detail", args=[w.case.pk]))),
     ("case-detail-all-actions-open", "owner", lambda page, w: _open_all_actions(page, w.case.pk)),
     ("inbox", "vergunningen_member", lambda page, w: page.goto(reverse("routing:inbox"))),
     (
@@ -117,7 +121,7 @@ STAFF_PAGES = [
         "vergunningen_member",
         lambda page, w: page.goto(reverse("routing:handoff-detail", args=[w.handoff.pk])),
     ),
-    ("kcc-new", "kcc_agent", lambda page, w: page.goto(reverse("intake:kcc-new"))),
+    ("kcc-new", "kcc_agent", lambda page, w: page.goto(reverse("kcc:new"))),
     ("kcc-workstation", "kcc_agent", lambda page, w: page.goto(reverse("kcc:workstation"))),
     ("kcc-report", "owner", lambda page, w: page.goto(reverse("kcc:report"))),
     ("knowledge-list", "owner", lambda page, w: page.goto(reverse("knowledge:list"))),
@@ -128,13 +132,13 @@ STAFF_PAGES = [
     ),
     ("knowledge-new", "owner", lambda page, w: page.goto(reverse("knowledge:new"))),
     ("knowledge-gaps", "owner", lambda page, w: page.goto(reverse("knowledge:gaps"))),
-    ("company-list", "owner", lambda page, w: page.goto(reverse("intake:company-list"))),
+    ("company-list", "owner", lambda page, w: page.goto(reverse("companies:company-list"))),
     (
         "company-detail",
         "owner",
-        lambda page, w: page.goto(reverse("intake:company-detail", args=[w.case.company_id])),
+        lambda page, w: page.goto(reverse("companies:company-detail", args=[w.case.company_id])),
     ),
-    ("visit-list", "owner", lambda page, w: page.goto(reverse("intake:visit-list"))),
+    ("visit-list", "owner", lambda page, w: page.goto(reverse("companies:visit-list"))),
     ("deadlines", "owner", lambda page, w: page.goto(reverse("followup:deadlines"))),
     ("callbacks", "owner", lambda page, w: page.goto(reverse("followup:callbacks"))),
     (

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import company_services
-from intake.company_selectors import account_manager_for
-from intake.models import AccountManagerProfile, AccountManagerRule, Company, CompanyNote
+from companies import services as company_services
+from companies.models import CompanyNote
+from intake.models import AccountManagerProfile, AccountManagerRule, Company
+from intake.selectors import account_manager_for
 from routing import services as routing_services
 from tests.conftest import make_user
 from tests.factories import submit_case
@@ -40,7 +41,7 @@ def company_with_history(owner, teams):
 def test_the_page_shows_everything_in_one_timeline(client, owner, company_with_history):
     company, handed, other, _visit = company_with_history
     client.force_login(owner)
-    page = client.get(reverse("intake:company-detail", args=[company.pk])).content.decode()
+    page = client.get(reverse("companies:company-detail", args=[company.pk])).content.decode()
     for text in (
         handed.reference,
         other.reference,
@@ -55,21 +56,21 @@ def test_the_page_shows_everything_in_one_timeline(client, owner, company_with_h
 def test_a_department_member_sees_only_their_hand_offs(client, vergunningen_member, company_with_history):
     company, handed, other, visit = company_with_history
     client.force_login(vergunningen_member)
-    page = client.get(reverse("intake:company-detail", args=[company.pk])).content.decode()
+    page = client.get(reverse("companies:company-detail", args=[company.pk])).content.decode()
     assert handed.reference in page
     assert other.reference not in page
     assert "uitbreiden" not in page and "Kennismaking" not in page  # no notes, no visits
-    assert client.get(reverse("intake:visit-detail", args=[visit.pk])).status_code == 404
-    assert client.get(reverse("intake:company-edit", args=[company.pk])).status_code == 404
-    list_page = client.get(reverse("intake:company-list")).content.decode()
+    assert client.get(reverse("companies:visit-detail", args=[visit.pk])).status_code == 404
+    assert client.get(reverse("companies:company-edit", args=[company.pk])).status_code == 404
+    list_page = client.get(reverse("companies:company-list")).content.decode()
     assert company.name in list_page
 
 
 def test_a_department_without_hand_offs_sees_nothing(client, belastingen_member, company_with_history):
     company = company_with_history[0]
     client.force_login(belastingen_member)
-    assert client.get(reverse("intake:company-detail", args=[company.pk])).status_code == 404
-    assert company.name not in client.get(reverse("intake:company-list")).content.decode()
+    assert client.get(reverse("companies:company-detail", args=[company.pk])).status_code == 404
+    assert company.name not in client.get(reverse("companies:company-list")).content.decode()
     assert client.get(reverse("kcc:workstation"), {"zoek": "12345678"}).status_code == 404
 
 
@@ -77,14 +78,14 @@ def test_visit_follow_up_action_becomes_a_case(client, owner, company_with_histo
     company, _h, _o, visit = company_with_history
     client.force_login(owner)
     client.post(
-        reverse("intake:visit-action", args=[visit.pk]),
+        reverse("companies:visit-action", args=[visit.pk]),
         {"action-description": "Uitzoeken of een groter terras kan"},
     )
     action = visit.actions.get()
     assert action.case.company == company and action.case.channel == "administrative"
     assert action.case.owner_team.slug == "economie"
     client.post(
-        reverse("intake:visit-detail", args=[visit.pk]),
+        reverse("companies:visit-detail", args=[visit.pk]),
         {
             "visit-planned_for": "2026-03-02T10:00",
             "visit-purpose": "Kennismaking",
@@ -150,7 +151,7 @@ def test_company_lists_run_a_constant_number_of_queries(client, owner, teams, dj
         submit_case(kvk_number=f"{10000000 + i}", company_name=f"Bedrijf {i}", email=f"b{i}@x.test")
     client.force_login(owner)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("intake:company-list")).status_code == 200
+        assert client.get(reverse("companies:company-list")).status_code == 200
     company = Company.objects.first()
     with django_assert_max_num_queries(14):
-        assert client.get(reverse("intake:company-detail", args=[company.pk])).status_code == 200
+        assert client.get(reverse("companies:company-detail", args=[company.pk])).status_code == 200

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from intake import kvk
+from companies import kvk
 from intake.models import Company
 
 ZOEKEN = {
@@ -170,7 +170,7 @@ def test_not_configured(settings):
 
 def test_new_company_form_is_filled_from_kvk(kvk_server, client, owner):
     client.force_login(owner)
-    response = client.get(reverse("intake:company-new"), {"kvk-query": "69599084"})
+    response = client.get(reverse("companies:company-new"), {"kvk-query": "69599084"})
     page = response.content.decode()
     assert 'value="Café De Leeuw B.V."' in page and 'value="5630, 5610"' in page
 
@@ -178,10 +178,12 @@ def test_new_company_form_is_filled_from_kvk(kvk_server, client, owner):
 def test_form_keeps_working_when_kvk_is_down(kvk_server, client, owner):
     kvk_server.mode = "error"
     client.force_login(owner)
-    response = client.get(reverse("intake:company-new"), {"kvk-query": "69599084"})
+    response = client.get(reverse("companies:company-new"), {"kvk-query": "69599084"})
     assert response.status_code == 200
     assert "niet bereikbaar" in response.content.decode()
-    response = client.post(reverse("intake:company-new"), {"name": "Café De Leeuw", "kvk_number": "69599084"})
+    response = client.post(
+        reverse("companies:company-new"), {"name": "Café De Leeuw", "kvk_number": "69599084"}
+    )
     assert response.status_code == 302
     assert Company.objects.get(kvk_number="69599084").name == "Café De Leeuw"
 
@@ -189,7 +191,7 @@ def test_form_keeps_working_when_kvk_is_down(kvk_server, client, owner):
 def test_refresh_company_from_kvk(kvk_server, client, owner):
     company = Company.objects.create(kvk_number="69599084", name="De Leeuw")
     client.force_login(owner)
-    client.post(reverse("intake:company-kvk", args=[company.pk]))
+    client.post(reverse("companies:company-kvk", args=[company.pk]))
     company.refresh_from_db()
     assert company.name == "Café De Leeuw B.V." and company.sbi_codes == "5630, 5610"
     assert company.postcode == "1234 AB" and company.kvk_checked_at is not None

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from followup import calendar as calendar_module
-from followup.calendar import OfficeHours, WorkingCalendar
+from teams import calendar as calendar_module
+from teams.calendar import OfficeHours, WorkingCalendar
 
 AMS = ZoneInfo("Europe/Amsterdam")
 CAL = WorkingCalendar()

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from followup import selectors, services
 from followup.models import CallbackAttempt, CallbackRequest
-from followup.outbox import OutboxMessage
 from intake.models import Message
+from intake.outbox import OutboxMessage
 from tests.factories import submit_case
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -90,7 +90,7 @@ def test_department_members_see_only_their_teams_or_their_own(
 
 def test_staff_record_a_callback_on_the_case_page_and_log_attempts(client, case, teams, kcc_agent):
     client.force_login(kcc_agent)
-    page = client.get(reverse("intake:case-detail", args=[case.pk]))
+    page = client.get(reverse("casework:case-detail", args=[case.pk]))
     assert b"Terugbelverzoek vastleggen" in page.content
     url = reverse("followup:callback-new", args=[case.pk])
     bad = client.post(

@@ -8,9 +8,9 @@ from django.db import connection
 
 from followup import services
 from followup.models import FollowupAction
-from followup.outbox import OutboxMessage
-from followup.services import sweep
+from followup.sweep import sweep
 from intake.models import Case, Message
+from intake.outbox import OutboxMessage
 from routing import services as routing
 from routing.models import Handoff
 from teams.models import Membership

@@ -8,8 +8,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from followup import outbox, tasks
-from followup.outbox import OutboxMessage
+from intake import outbox, tasks
+from intake.outbox import OutboxMessage
 
 
 def queue(key="k1", to="ondernemer@test.nl"):

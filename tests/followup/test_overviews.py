@@ -7,9 +7,9 @@ import time_machine
 from django.urls import reverse
 
 from followup import services
-from followup.outbox import OutboxMessage
 from intake import services as intake
 from intake.models import Case
+from intake.outbox import OutboxMessage
 from routing import services as routing
 from teams.models import Membership
 from tests.conftest import make_user

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from followup.models import SatisfactionRating
-from followup.outbox import OutboxMessage
 from intake import services as intake
 from intake.models import Case
+from intake.outbox import OutboxMessage
 from intake.workflow import Status
 from routing import services as routing
 from tests.factories import submit_case
@@ -63,7 +63,7 @@ def test_low_rating_notifies_owner_and_reopens_from_the_case_page(client, answer
     assert low.to_email == "anouk@gemeente.test" and "Onduidelijk" in low.body_text
     rating = SatisfactionRating.objects.get()
     client.force_login(owner)
-    page = client.get(reverse("intake:case-detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("casework:case-detail", args=[case.pk])).content.decode()
     assert "Heropenen naar aanleiding van deze beoordeling" in page
     client.post(reverse("followup:rating-reopen", args=[rating.pk]))
     case.refresh_from_db()

@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from followup.outbox import OutboxMessage
-from followup.services import sweep
+from followup.sweep import sweep
 from intake import services as intake
 from intake.models import Case, Message
+from intake.outbox import OutboxMessage
 from routing import services as routing
 from tests.factories import submit_case
 

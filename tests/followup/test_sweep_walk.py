@@ -9,10 +9,10 @@ import time_machine
 
 from followup import services as followup
 from followup.models import FollowupAction
-from followup.outbox import OutboxMessage
-from followup.services import sweep
+from followup.sweep import sweep
 from intake import services as intake
 from intake.models import Case, Message
+from intake.outbox import OutboxMessage
 from intake.workflow import Status
 from routing import services as routing
 from routing.selectors import handoff_thread

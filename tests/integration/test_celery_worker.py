@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 
 from config.celery import app
-from followup.outbox import OutboxMessage
 from intake.models import Case
+from intake.outbox import OutboxMessage
 
 pytestmark = pytest.mark.worker
 

@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 
 from followup.models import CallbackRequest
-from intake.models import Case, KccCall, Message, Resolution
+from intake.models import Case, Message, Resolution
 from intake.workflow import Status
-from routing import knowledge_demo
-from routing.knowledge import KnowledgeArticle, KnowledgeGap, KnowledgeUse
+from kcc.models import KccCall
+from knowledge import demo as knowledge_demo
+from knowledge.models import KnowledgeArticle, KnowledgeGap, KnowledgeUse
 from tests.factories import submit_case
 
 URL = reverse("kcc:workstation")

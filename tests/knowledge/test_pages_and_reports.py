@@ -7,11 +7,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from intake import kcc
-from intake.models import KccCall
-from routing import knowledge_demo
-from routing.knowledge import KnowledgeArticle, KnowledgeGap
-from routing.knowledge_selectors import gap_report, review_list_for
+from kcc import selectors as kcc_selectors
+from kcc import services as kcc
+from kcc.models import KccCall
+from knowledge import demo as knowledge_demo
+from knowledge.models import KnowledgeArticle, KnowledgeGap
+from knowledge.selectors import gap_report, review_list_for
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -122,14 +123,14 @@ def test_kcc_weekly_report(kcc_agent, articles, teams):
     article = KnowledgeArticle.objects.first()
     with time_machine.travel(datetime(2026, 3, 3, 10, tzinfo=AMS), tick=False):
         kcc.kcc_answer_on_the_spot(
-            call=kcc.Call(question="a", topic=article.topic), actor=kcc_agent, answer="x"
+            call=kcc.Call(question="a", topic=article.topic), actor=kcc_agent, article=article
         )
         kcc.kcc_answer_on_the_spot(
-            call=kcc.Call(question="b", topic=article.topic), actor=kcc_agent, answer="x"
+            call=kcc.Call(question="b", topic=article.topic), actor=kcc_agent, article=article
         )
         kcc.kcc_transfer(call=kcc.Call(question="c"), team=teams["vergunningen"], actor=kcc_agent)
         kcc.kcc_to_owner(call=kcc.Call(question="d", could_not_answer=True), actor=kcc_agent)
-        rows = kcc.kcc_weekly_calls(weeks=2)
+        rows = kcc_selectors.kcc_weekly_calls(weeks=2)
     week = rows[0]
     assert week.week == date(2026, 3, 2)
     assert (week.calls, week.answered, week.transferred, week.regie, week.could_not_answer) == (4, 2, 1, 1, 1)

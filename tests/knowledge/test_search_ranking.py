@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 
-from routing import knowledge_demo
-from routing.knowledge import KnowledgeArticle
-from routing.knowledge_selectors import search
+from knowledge import demo as knowledge_demo
+from knowledge.models import KnowledgeArticle
+from knowledge.selectors import search
 
 PHRASINGS = [
     ("terras bij mijn cafe", "Terras bij uw café of restaurant"),

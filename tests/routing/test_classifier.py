@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from intake.normalise import normalize
 from routing.classifier import (
     Prediction,
     TopicClassifier,
     TrainingExample,
     examples_from_catalogue,
-    normalize,
     team_ranking,
 )
 from routing.evaluation import EvalRow, evaluate, format_report, read_tsv, upl_only_topics

@@ -77,9 +77,9 @@ def test_below_the_threshold_the_case_waits_for_triage_with_suggestions(
         [s["p"] for s in case.routing_suggestions[:3]], reverse=True
     )
     client.force_login(owner)
-    listing = client.get(reverse("intake:case-list"), {"triage": "true"}).content.decode()
+    listing = client.get(reverse("casework:case-list"), {"triage": "true"}).content.decode()
     assert case.reference in listing
-    page = client.get(reverse("intake:case-detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("casework:case-detail", args=[case.pk])).content.decode()
     assert case.routing_suggestions[0]["topic_name"] in page
 
 
@@ -99,7 +99,7 @@ def test_a_split_question_proposes_extra_teams_and_hands_off_in_one_step(
     split = [s for s in case.routing_suggestions if s.get("split")]
     assert split, case.routing_suggestions
     client.force_login(owner)
-    page = client.get(reverse("intake:case-detail", args=[case.pk]))
+    page = client.get(reverse("casework:case-detail", args=[case.pk]))
     initial = {t.slug for t in page.context["handoff_form"].initial["teams"]}
     assert case.proposed_team.slug in initial and split[0]["team"] in initial
     routing.case_hand_off(

@@ -34,12 +34,12 @@ def test_department_member_sees_only_own_handoffs(client, two_cases, vergunninge
 def test_department_member_cannot_open_or_list_any_case(client, two_cases, vergunningen_member):
     ours, theirs, *_ = two_cases
     client.force_login(vergunningen_member)
-    assert client.get(reverse("intake:case-detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("casework:case-detail", args=[theirs.pk])).status_code == 404
     assert (
-        client.get(reverse("intake:case-detail", args=[ours.pk])).status_code == 404
+        client.get(reverse("casework:case-detail", args=[ours.pk])).status_code == 404
     )  # the hand-off page is theirs
-    assert client.get(reverse("intake:case-list")).status_code == 404
-    assert client.post(reverse("intake:case-note", args=[theirs.pk]), {"note-body": "x"}).status_code == 404
+    assert client.get(reverse("casework:case-list")).status_code == 404
+    assert client.post(reverse("casework:case-note", args=[theirs.pk]), {"note-body": "x"}).status_code == 404
 
 
 def test_attachments_of_other_teams_cases_are_404(client, teams, owner, vergunningen_member):
@@ -51,16 +51,16 @@ def test_attachments_of_other_teams_cases_are_404(client, teams, owner, vergunni
     case = submit_case(attachments=[UploadData(pdf, "a.pdf", "application/pdf")]).case
     attachment = case.attachments.get()
     client.force_login(vergunningen_member)
-    assert client.get(reverse("intake:attachment", args=[attachment.pk])).status_code == 404
+    assert client.get(reverse("casework:attachment", args=[attachment.pk])).status_code == 404
     routing.case_hand_off(case=case, teams=[teams["vergunningen"]], request_text="x", actor=owner)
-    assert client.get(reverse("intake:attachment", args=[attachment.pk])).status_code == 200
+    assert client.get(reverse("casework:attachment", args=[attachment.pk])).status_code == 200
 
 
 def test_users_without_a_team_and_anonymous_users_see_nothing(client, two_cases):
     ours, *_ = two_cases
-    assert client.get(reverse("intake:case-detail", args=[ours.pk])).status_code == 302  # to the login page
+    assert client.get(reverse("casework:case-detail", args=[ours.pk])).status_code == 302  # to the login page
     client.force_login(make_user("zonderteam"))
-    assert client.get(reverse("intake:case-detail", args=[ours.pk])).status_code == 404
+    assert client.get(reverse("casework:case-detail", args=[ours.pk])).status_code == 404
     assert client.get(reverse("routing:inbox")).status_code == 404
 
 

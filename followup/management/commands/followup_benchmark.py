@@ -31,7 +31,7 @@ from followup.models import (
     OutboxMessage,
     SatisfactionRating,
 )
-from followup.services import sweep
+from followup.sweep import sweep
 from intake.models import Case, Contact, Message
 from intake.workflow import Status
 from routing.models import Handoff

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from followup.services import sweep
+from followup.sweep import sweep
 
 LABELS = {
     "handoff_reminders": gettext_lazy("herinneringen uitzetting"),

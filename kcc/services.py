@@ -1,0 +1,152 @@
+"""The KCC's outcomes for a call, each one service (one transaction): the case is created through
+case_submit, the outcome is on its timeline, and the call is logged (KccCall) for the KCC report.
+
+Knowledge (the article used, a knowledge gap), routing and callback requests live in the layers below; the
+outcome services here compose them, so the view calls one service per outcome.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from followup.services import callback_create
+from intake.models import Case, Channel, Company, Contact, Message, Resolution
+from intake.services import add_timeline_entry, case_answer, case_submit
+from knowledge import services as knowledge_services
+from knowledge.models import KnowledgeArticle
+from routing.services import route_case
+from teams.models import Team, Topic
+
+from .models import KccCall
+
+User = AbstractBaseUser
+
+
+@dataclass(frozen=True)
+class Call:
+    """What the KCC agent typed about the caller and the question."""
+
+    question: str
+    contact_name: str = ""
+    email: str = ""
+    phone: str = ""
+    company: Company | None = None
+    contact: Contact | None = None
+    topic: Topic | None = None
+    could_not_answer: bool = False
+    channel: str = Channel.PHONE
+
+
+def _caller_name(call: Call) -> str:
+    if call.contact_name:
+        return call.contact_name
+    if call.contact is not None:
+        return call.contact.name
+    return _("Beller (naam onbekend)")
+
+
+def _open_case(call: Call, actor: User) -> Case:
+    email = call.email or (call.contact.email if call.contact else "")
+    phone = call.phone or (call.contact.phone if call.contact else "")
+    submitted = case_submit(
+        question=call.question,
+        contact_name=_caller_name(call),
+        email=email,
+        phone=phone,
+        preferred_contact="phone" if phone and not email else "email",
+        topic=call.topic,
+        channel=call.channel,
+        company=call.company,
+        created_by=actor,
+    )
+    return submitted.case
+
+
+def _log(call: Call, case: Case, actor: User, outcome: str, team: Team | None = None) -> KccCall:
+    """Log the call for the KCC report; a question the KCC could not answer is a knowledge gap."""
+    logged = KccCall.objects.create(
+        agent=actor,
+        company=case.company,
+        contact=case.contact,
+        case=case,
+        question=call.question,
+        topic=call.topic or case.topic,
+        team=team,
+        outcome=outcome,
+        could_not_answer=call.could_not_answer,
+    )
+    if call.could_not_answer:
+        knowledge_services.record_gap(
+            topic=call.topic or case.topic, question=call.question, actor=actor, case=case, call=logged
+        )
+    return logged
+
+
+@transaction.atomic
+def kcc_answer_on_the_spot(*, call: Call, actor: User, article: KnowledgeArticle) -> KccCall:
+    """Answered at first contact from a knowledge article: the case is created and closed in one go."""
+    if call.topic is None:
+        call = replace(call, topic=article.topic)
+    case = _open_case(call, actor)
+    add_timeline_entry(
+        case=case,
+        kind=Message.Kind.NOTE,
+        actor=actor,
+        body=_("Beantwoord door het KCC met kennisartikel “%(title)s”.") % {"title": article.title},
+        data={"kcc_outcome": KccCall.Outcome.ANSWERED, "article": article.title},
+    )
+    case_answer(
+        case=case, actor=actor, body=article.public_answer, resolution=Resolution.ANSWERED_FIRST_CONTACT
+    )
+    logged = _log(call, case, actor, KccCall.Outcome.ANSWERED)
+    knowledge_services.record_use(article=article, actor=actor, case=case, call=logged)
+    return logged
+
+
+@transaction.atomic
+def kcc_transfer(*, call: Call, team: Team, actor: User) -> KccCall:
+    """Put through to a team's direct number; team economie owns the case, the transfer is on its timeline."""
+    case = _open_case(call, actor)
+    add_timeline_entry(
+        case=case,
+        kind=Message.Kind.ROUTING,
+        actor=actor,
+        body=_("Door het KCC doorverbonden met %(team)s (%(phone)s).")
+        % {"team": team.name, "phone": team.phone or _("geen direct nummer")},
+        data={"kcc_outcome": KccCall.Outcome.TRANSFERRED, "team": team.slug},
+    )
+    route_case(case=case)
+    return _log(call, case, actor, KccCall.Outcome.TRANSFERRED, team)
+
+
+@transaction.atomic
+def kcc_callback(*, call: Call, team: Team | None, moment: str, actor: User) -> KccCall:
+    """A callback request: its case (routed like any other) and the promise to call back in office hours."""
+    case = route_case(case=_open_case(call, actor))
+    callback_create(
+        case=case,
+        name=call.contact_name or (call.contact.name if call.contact else ""),
+        phone=call.phone or (call.contact.phone if call.contact else ""),
+        subject=call.question[:300],
+        team=team,
+        preferred_moment=moment,
+        actor=actor,
+    )
+    return _log(call, case, actor, KccCall.Outcome.CALLBACK, team)
+
+
+@transaction.atomic
+def kcc_to_owner(*, call: Call, actor: User) -> KccCall:
+    """Handed to team economie for regie: a plain case, with a line saying the KCC passed it on."""
+    case = _open_case(call, actor)
+    add_timeline_entry(
+        case=case,
+        kind=Message.Kind.ROUTING,
+        actor=actor,
+        body=_("Door het KCC doorgezet naar team economie voor regie."),
+        data={"kcc_outcome": KccCall.Outcome.REGIE},
+    )
+    route_case(case=case)
+    return _log(call, case, actor, KccCall.Outcome.REGIE)
