@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from teams.models import Team, Topic
+from teams.selectors import display_name
 
 from .outbox import OutboxMessage  # noqa: F401  (the outbox model lives beside its delivery code)
+from .timeline import render_entry
 from .workflow import OPEN, PUBLIC_LABELS, Status
 
 
@@ -233,6 +235,11 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
 
+    @property
+    def text(self) -> str:
+        """The entry in the reader's language (intake.timeline); free text as it was written."""
+        return render_entry(self.body, self.data)
+
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # The original name is kept in the row; on disk a random name avoids guessing and collisions.
@@ -385,9 +392,9 @@ class AccountManagerProfile(models.Model):
         verbose_name_plural = _("accountmanagers (profielen)")
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)
 
     @property
     def initials(self) -> str:
-        name = self.user.get_full_name() or self.user.get_username()
+        name = display_name(self.user)
         return "".join(part[0] for part in name.split()[:2]).upper()

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from intake.outbox import OutboxMessage, queue_email
 from teams.deadlines import case_deadline, get_calendar
@@ -25,6 +25,7 @@ from teams.selectors import owner_team
 
 from .models import Attachment, Case, Company, Contact, Message, ReferenceSequence, Resolution
 from .selectors import account_manager_for
+from .timeline import Text
 from .workflow import CLOSED, Status, check_transition
 
 User = AbstractBaseUser
@@ -200,12 +201,17 @@ def add_timeline_entry(
     *,
     case: Case,
     kind: str,
-    body: str = "",
+    body: str | Text = "",
     actor: User | None = None,
     is_public: bool = False,
     data: dict | None = None,
 ) -> Message:
-    """How routing and follow-up write on a case's timeline (they never create Message rows themselves)."""
+    """How every app writes on a case's timeline (no other code creates Message rows). A `Text` body is stored
+    as what happened (message id and parameters) and shown in the reader's language (intake.timeline)."""
+    data = dict(data or {})
+    if isinstance(body, Text):
+        data["text"] = body.as_data()
+        body = body.render_stored()
     return Message.objects.create(
         case=case,
         kind=kind,
@@ -213,18 +219,18 @@ def add_timeline_entry(
         author=actor,
         author_name=display_name(actor),
         is_public=is_public,
-        data=data or {},
+        data=data,
     )
 
 
 def display_name(user: User | None) -> str:
-    """How a staff member is named on timelines and in messages: full name, else username."""
-    if user is None:
-        return _("Voordeur")
-    return user.get_full_name() or user.get_username()
+    """Kept for existing callers; the one definition is `teams.selectors.display_name`."""
+    from teams.selectors import display_name as one_definition
+
+    return one_definition(user)
 
 
-def case_transition(*, case: Case, to: str, actor: User | None, reason: str = "") -> Case:
+def case_transition(*, case: Case, to: str, actor: User | None, reason: str | Text = "") -> Case:
     """Change the status (checked against the table) and write who, when, from, to and why."""
     check_transition(case.status, to)
     previous = case.status
@@ -298,10 +304,12 @@ def case_take_ownership(*, case: Case, actor: User, owner: User | None = None) -
         case=case,
         kind=Message.Kind.SYSTEM,
         actor=actor,
-        body=_("Accountmanager: %(name)s") % {"name": display_name(new_owner)},
+        body=Text(gettext_noop("Accountmanager: %(name)s"), name=display_name(new_owner)),
     )
     if case.status == Status.NEW:
-        case_transition(case=case, to=Status.IN_PROGRESS, actor=actor, reason=_("In behandeling genomen"))
+        case_transition(
+            case=case, to=Status.IN_PROGRESS, actor=actor, reason=Text(gettext_noop("In behandeling genomen"))
+        )
     return case
 
 
@@ -323,8 +331,11 @@ def case_set_topic(*, case: Case, topic: Topic, actor: User | None) -> Case:
         case=case,
         kind=Message.Kind.ROUTING,
         actor=actor,
-        body=_("Onderwerp gewijzigd van “%(old)s” naar “%(new)s”")
-        % {"old": previous or _("geen"), "new": topic},
+        body=Text(
+            gettext_noop("Onderwerp gewijzigd van “%(old)s” naar “%(new)s”"),
+            old=previous or Text(gettext_noop("geen")),
+            new=topic,
+        ),
         data={"from_topic": previous.slug if previous else None, "to_topic": topic.slug},
     )
     return case
@@ -356,7 +367,11 @@ def case_record_routing(
     add_timeline_entry(
         case=case,
         kind=Message.Kind.ROUTING,
-        body=_("Voorstel: %(team)s (%(reason)s)") % {"team": team or _("geen team"), "reason": reason},
+        body=Text(
+            gettext_noop("Voorstel: %(team)s (%(reason)s)"),
+            team=team or Text(gettext_noop("geen team")),
+            reason=reason,
+        ),
         data={
             "topic": topic.slug if topic else None,
             "team": team.slug if team else None,
@@ -376,8 +391,15 @@ def case_add_note(*, case: Case, actor: User, body: str) -> Message:
 def case_request_information(*, case: Case, actor: User, body: str) -> Case:
     case = _lock(case)
     if case.status == Status.NEW:
-        case_transition(case=case, to=Status.IN_PROGRESS, actor=actor, reason=_("In behandeling genomen"))
-    case_transition(case=case, to=Status.WAITING_ENTREPRENEUR, actor=actor, reason=_("Informatie gevraagd"))
+        case_transition(
+            case=case, to=Status.IN_PROGRESS, actor=actor, reason=Text(gettext_noop("In behandeling genomen"))
+        )
+    case_transition(
+        case=case,
+        to=Status.WAITING_ENTREPRENEUR,
+        actor=actor,
+        reason=Text(gettext_noop("Informatie gevraagd")),
+    )
     case.paused_since = timezone.localdate()
     case.save(update_fields=["paused_since"])
     message = add_timeline_entry(
@@ -411,7 +433,12 @@ def case_add_entrepreneur_reply(*, case: Case, body: str, attachments: Sequence[
     )
     _store_attachments(case, message, attachments)
     if case.status == Status.WAITING_ENTREPRENEUR:
-        case_transition(case=case, to=Status.IN_PROGRESS, actor=None, reason=_("Ondernemer heeft gereageerd"))
+        case_transition(
+            case=case,
+            to=Status.IN_PROGRESS,
+            actor=None,
+            reason=Text(gettext_noop("Ondernemer heeft gereageerd")),
+        )
         _resume_clock(case)
     notify_owner(case, key=f"reply:{message.pk}", template="owner_reply", context={"body": body})
     return message
@@ -433,7 +460,9 @@ def case_answer(*, case: Case, actor: User, body: str, resolution: str = Resolut
     case = _lock(case)
     if resolution not in (Resolution.ANSWERED, Resolution.ANSWERED_FIRST_CONTACT, Resolution.NOT_POSSIBLE):
         raise ValueError(resolution)
-    case_transition(case=case, to=Status.ANSWERED, actor=actor, reason=Resolution(resolution).label)
+    case_transition(
+        case=case, to=Status.ANSWERED, actor=actor, reason=Text.of_label(Resolution(resolution).label)
+    )
     case.resolution = resolution
     case.save(update_fields=["resolution"])
     message = add_timeline_entry(case=case, kind=Message.Kind.ANSWER, body=body, actor=actor, is_public=True)
@@ -445,7 +474,12 @@ def case_answer(*, case: Case, actor: User, body: str, resolution: str = Resolut
 def case_refer(*, case: Case, actor: User, organisation: str, url: str = "", body: str) -> Case:
     case = _lock(case)
     if case.status == Status.WAITING_DEPARTMENT:
-        case_transition(case=case, to=Status.IN_PROGRESS, actor=actor, reason=_("Uitzettingen afgesloten"))
+        case_transition(
+            case=case,
+            to=Status.IN_PROGRESS,
+            actor=actor,
+            reason=Text(gettext_noop("Uitzettingen afgesloten")),
+        )
     case_transition(case=case, to=Status.REFERRED, actor=actor, reason=organisation)
     case.resolution = Resolution.REFERRED
     case.save(update_fields=["resolution"])

@@ -10,10 +10,12 @@ from dataclasses import dataclass, replace
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from followup.services import callback_create
 from intake.models import Case, Channel, Company, Contact, Message, Resolution
 from intake.services import add_timeline_entry, case_answer, case_submit
+from intake.timeline import Text
 from knowledge import services as knowledge_services
 from knowledge.models import KnowledgeArticle
 from routing.services import route_case
@@ -94,7 +96,9 @@ def kcc_answer_on_the_spot(*, call: Call, actor: User, article: KnowledgeArticle
         case=case,
         kind=Message.Kind.NOTE,
         actor=actor,
-        body=_("Beantwoord door het KCC met kennisartikel “%(title)s”.") % {"title": article.title},
+        body=Text(
+            gettext_noop("Beantwoord door het KCC met kennisartikel “%(title)s”."), title=article.title
+        ),
         data={"kcc_outcome": KccCall.Outcome.ANSWERED, "article": article.title},
     )
     case_answer(
@@ -113,8 +117,11 @@ def kcc_transfer(*, call: Call, team: Team, actor: User) -> KccCall:
         case=case,
         kind=Message.Kind.ROUTING,
         actor=actor,
-        body=_("Door het KCC doorverbonden met %(team)s (%(phone)s).")
-        % {"team": team.name, "phone": team.phone or _("geen direct nummer")},
+        body=Text(
+            gettext_noop("Door het KCC doorverbonden met %(team)s (%(phone)s)."),
+            team=team.name,
+            phone=team.phone or Text(gettext_noop("geen direct nummer")),
+        ),
         data={"kcc_outcome": KccCall.Outcome.TRANSFERRED, "team": team.slug},
     )
     route_case(case=case)
@@ -145,7 +152,7 @@ def kcc_to_owner(*, call: Call, actor: User) -> KccCall:
         case=case,
         kind=Message.Kind.ROUTING,
         actor=actor,
-        body=_("Door het KCC doorgezet naar team economie voor regie."),
+        body=Text(gettext_noop("Door het KCC doorgezet naar team economie voor regie.")),
         data={"kcc_outcome": KccCall.Outcome.REGIE},
     )
     route_case(case=case)

@@ -24,9 +24,26 @@ TEAM_SPECS = [
 ]
 
 
+def pytest_configure(config):
+    """A fast password hasher: tests create many users and log in often; the real hasher is slow on purpose."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A request in English (language cookie) leaves English active in the thread; the next test starts Dutch."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
