@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intake import normalise
 from intake.models import Case, Channel
 from intake.workflow import Status, overdue_q
 from teams.models import Team, Topic
@@ -39,7 +40,7 @@ class CaseFilter(django_filters.FilterSet):
             | Q(subject__icontains=value)
             | Q(question__icontains=value)
             | Q(company__name__icontains=value)
-            | Q(company__kvk_number=value)
+            | Q(company__kvk_number=normalise.kvk_number(value) or value)
             | Q(contact__name__icontains=value)
             | Q(contact__email__iexact=value)
         )

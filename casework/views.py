@@ -32,8 +32,8 @@ from .forms import AnswerForm, AssignOwnerForm, CancelForm, ReferForm, ReopenFor
 @login_required
 def staff_home(request):
     roles = roles_for(request.user)
-    if roles.is_kcc and not roles.is_owner:
-        return redirect("kcc:workstation")  # the KCC starts at the screen built for a call in progress
+    if roles.starts_at_kcc_screen:
+        return redirect("kcc:workstation")
     if roles.sees_all_cases:
         return redirect("casework:case-list")
     if roles.is_department:

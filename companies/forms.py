@@ -1,11 +1,10 @@
 """Forms of the company pages: details, KVK lookup, notes, visits and their actions."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from intake.forms import NoteForm, normalise_kvk, normalise_phone
-from teams.selectors import staff_users
+from teams.selectors import staff_users, team_members
 
 from .models import CompanyVisit
 
@@ -39,8 +38,7 @@ class CompanyForm(forms.Form):
         return normalise_kvk(self.cleaned_data.get("kvk_number", ""))
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data.get("phone", "").strip()
-        return normalise_phone(value) if value else ""
+        return normalise_phone(self.cleaned_data.get("phone", ""))
 
 
 class KvkLookupForm(forms.Form):
@@ -83,12 +81,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["visitors"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, memberships__isnull=False)
-            .distinct()
-            .order_by("first_name")
-        )
+        self.fields["visitors"].queryset = team_members()
 
 
 class VisitActionForm(forms.Form):

@@ -11,6 +11,7 @@ from intake.services import case_submit
 
 from .kvk import KvkProfile
 from .models import CompanyNote, CompanyVisit, VisitAction
+from .workflow import check_visit_transition
 
 User = AbstractBaseUser
 
@@ -88,7 +89,9 @@ def visit_update(
     notes: str,
     status: str,
 ) -> CompanyVisit:
+    """Edit a visit; a status change must be in `companies.workflow` (else `VisitTransitionNotAllowed`)."""
     visit = CompanyVisit.objects.select_for_update().get(pk=visit.pk)
+    check_visit_transition(visit.status, status)
     visit.planned_for, visit.purpose, visit.alderman, visit.notes = planned_for, purpose, alderman, notes
     if status == CompanyVisit.Status.DONE and visit.status != CompanyVisit.Status.DONE:
         visit.done_at = timezone.now()

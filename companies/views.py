@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from followup.models import CallbackRequest
+from intake import normalise
 from intake import selectors as intake_selectors
 from intake.models import AccountManagerProfile, Company
 from teams.access import case_directors_only as kcc_only
 from teams.access import staff_member_required
 
-from . import kvk, selectors, services
+from . import kvk, selectors, services, workflow
 from .forms import CompanyForm, CompanyNoteForm, KvkLookupForm, VisitActionForm, VisitForm
 from .models import CompanyVisit
 
@@ -56,19 +57,15 @@ def _kvk_initial(request) -> tuple[dict, list]:
     lookup = KvkLookupForm(request.GET or None)
     if not lookup.is_valid():
         return {}, []
-    query = (
-        lookup.cleaned_data["query"].replace(" ", "")
-        if lookup.cleaned_data["query"].replace(" ", "").isdigit()
-        else lookup.cleaned_data["query"]
-    )
+    query = lookup.cleaned_data["query"]
     try:
-        if query.isdigit() and len(query) == 8:
-            profile = kvk.basisprofiel(query)
+        if number := normalise.kvk_number(query):
+            profile = kvk.basisprofiel(number)
             if profile is None:
                 messages.warning(
                     request, _("KVK kent dit nummer niet. Controleer het nummer of vul de gegevens zelf in.")
                 )
-                return {"kvk_number": query}, []
+                return {"kvk_number": number}, []
             return {
                 "kvk_number": profile.kvk_number,
                 "branch_number": profile.branch_number,
@@ -203,9 +200,13 @@ def visit_detail(request, pk: int):
         form = VisitForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            services.visit_update(visit=visit, actor=request.user, **data)
-            messages.success(request, _("Bedrijfsbezoek opgeslagen."))
-            return redirect("companies:visit-detail", pk=visit.pk)
+            try:
+                services.visit_update(visit=visit, actor=request.user, **data)
+            except workflow.VisitTransitionNotAllowed as error:
+                form.add_error("status", str(error))
+            else:
+                messages.success(request, _("Bedrijfsbezoek opgeslagen."))
+                return redirect("companies:visit-detail", pk=visit.pk)
     else:
         form = VisitForm(
             initial={

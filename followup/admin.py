@@ -16,6 +16,8 @@ class CallbackRequestAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "team"]
     search_fields = ["name", "phone", "subject", "case__reference"]
     raw_id_fields = ["case", "assignee", "created_by"]
+    # The status changes only through followup.services (followup.workflow's table), never by hand here.
+    readonly_fields = ["status", "result", "failed_attempts", "closed_at"]
     inlines = [CallbackAttemptInline]
 
 

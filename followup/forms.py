@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.forms import normalise_phone
 from teams.models import Team
+from teams.selectors import display_name, team_members
 
 from .models import CallbackAttempt
 
@@ -49,16 +50,11 @@ class CallbackForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(is_active=True).exclude(kind=Team.Kind.EXTERNAL)
-        self.fields["assignee"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, memberships__team__is_active=True)
-            .distinct()
-            .order_by("first_name", "username")
-        )
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["assignee"].queryset = team_members()
+        self.fields["assignee"].label_from_instance = display_name
 
     def clean_phone(self) -> str:
-        return normalise_phone(self.cleaned_data["phone"].strip())
+        return normalise_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()

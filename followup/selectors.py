@@ -12,29 +12,22 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from intake.models import Case
-from intake.workflow import OPEN, Status
+from intake.workflow import CLOCK_RUNNING, overdue_q
 from routing.models import Handoff
-from teams.access import roles_for
+from teams.access import roles_for, sees_overviews
 from teams.models import Team
+from teams.selectors import display_name
 
 from .models import CallbackRequest, SatisfactionRating
 
-ACTIVE = OPEN - {Status.WAITING_ENTREPRENEUR}
 OVERVIEW_LIMIT = 300
-
-
-def sees_overviews(user) -> bool:
-    """The deadline and callback overviews are for team economie, the KCC and coordinators."""
-    from teams.access import sees_overviews as allowed
-
-    return allowed(roles_for(user))
 
 
 def callbacks_for(user) -> QuerySet[CallbackRequest]:
     """Team economie, KCC and coordinators see all; a department member their team's or their own."""
     roles = roles_for(user)
     base = CallbackRequest.objects.select_related("case", "team", "assignee", "created_by")
-    if sees_overviews(user):
+    if sees_overviews(roles):
         return base
     if roles.is_department:
         return base.filter(Q(team_id__in=roles.department_team_ids) | Q(assignee=user))
@@ -134,7 +127,7 @@ def case_reason(case: Case) -> str:
         return text
     if case.owner is None:
         return _("nog geen accountmanager")
-    return _("ligt bij accountmanager %(name)s") % {"name": case.owner.get_full_name() or case.owner}
+    return _("ligt bij accountmanager %(name)s") % {"name": display_name(case.owner)}
 
 
 def handoff_reason(handoff: Handoff) -> str:
@@ -142,7 +135,7 @@ def handoff_reason(handoff: Handoff) -> str:
         return _("%(team)s wacht op informatie van team economie") % {"team": handoff.team}
     if handoff.status == Handoff.Status.CLAIMED and handoff.claimed_by:
         return _("in behandeling bij %(name)s (%(team)s), uitgezet op %(date)s") % {
-            "name": handoff.claimed_by.get_full_name() or handoff.claimed_by,
+            "name": display_name(handoff.claimed_by),
             "team": handoff.team,
             "date": _d(handoff.created_at),
         }
@@ -157,7 +150,7 @@ def deadline_overview(user, *, today: date | None = None) -> list[Bucket]:
 
     Five queries whatever the numbers: two counts, the cases (with their open hand-offs) and the hand-offs.
     """
-    if not sees_overviews(user):
+    if not sees_overviews(roles_for(user)):
         return []
     today = today or timezone.localdate()
     week_end = today + timedelta(days=6 - today.weekday())
@@ -170,9 +163,9 @@ def deadline_overview(user, *, today: date | None = None) -> list[Bucket]:
     def bucket_of(deadline: date) -> str:
         return "overdue" if deadline < today else "today" if deadline == today else "week"
 
-    case_filter = Q(status__in=ACTIVE, deadline__lte=week_end)
+    case_filter = Q(status__in=CLOCK_RUNNING, deadline__lte=week_end)
     counts = Case.objects.filter(case_filter).aggregate(
-        overdue=Count("pk", filter=Q(deadline__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
         today=Count("pk", filter=Q(deadline=today)),
         week=Count("pk", filter=Q(deadline__gt=today)),
     )
@@ -191,11 +184,7 @@ def deadline_overview(user, *, today: date | None = None) -> list[Bucket]:
         .order_by("deadline", "pk")[:OVERVIEW_LIMIT]
     )
     for case in cases:
-        owner = (
-            case.owner.get_full_name() or case.owner.get_username()
-            if case.owner
-            else _("geen accountmanager")
-        )
+        owner = display_name(case.owner) if case.owner else _("geen accountmanager")
         buckets[bucket_of(case.deadline)].cases.append(
             Row("case", case, case.deadline, f"{case.owner_team} · {owner}", case_reason(case))
         )
@@ -249,9 +238,9 @@ def team_digest_items(team: Team, today: date) -> dict:
     items["handoff_overdue"] = handoffs.filter(deadline__lt=today).count()
     items["handoffs"] = list(handoffs.select_related("case").order_by("deadline", "pk")[:20])
     if team.kind == Team.Kind.OWNER:
-        cases = Case.objects.filter(owner_team=team, status__in=ACTIVE)
+        cases = Case.objects.filter(owner_team=team, status__in=CLOCK_RUNNING)
         items["case_open"] = cases.count()
-        items["case_overdue"] = cases.filter(deadline__lt=today).count()
+        items["case_overdue"] = cases.filter(overdue_q(today)).count()
         items["cases"] = list(cases.select_related("owner").order_by("deadline", "pk")[:20])
     else:
         items["case_open"] = items["case_overdue"] = 0

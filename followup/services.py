@@ -12,23 +12,26 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from intake import services as intake_services
 from intake.models import Case, Message, Resolution
 from intake.outbox import OutboxMessage, queue_email
+from intake.timeline import Text
 from intake.workflow import CLOSED, Status
 from routing import services as routing_services
 from teams.deadlines import callback_deadline, get_calendar
 from teams.models import Membership, Team
+from teams.selectors import display_name
 
 from .models import CallbackAttempt, CallbackRequest, FollowupAction, SatisfactionRating
+from .workflow import FollowupNotAllowed, check_callback_transition
 
 logger = logging.getLogger(__name__)
 User = AbstractBaseUser
 
-
-class FollowupNotAllowed(Exception):
-    """An action that does not fit the current state; the message is user-facing (Dutch)."""
+# `FollowupNotAllowed` lives in `followup.workflow` (its transition error subclasses it); views keep catching
+# `followup.services.FollowupNotAllowed`.
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -44,7 +47,7 @@ def case_close_no_reply(*, case: Case, actor: User) -> Case:
         case=case,
         actor=actor,
         resolution=Resolution.WITHDRAWN,
-        reason=_("Geen reactie van de ondernemer op onze vraag om informatie"),
+        reason=Text(gettext_noop("Geen reactie van de ondernemer op onze vraag om informatie")),
     )
     queue_email(
         key=f"closed-no-reply:{case.pk}:{case.closed_at:%Y%m%d%H%M%S}",
@@ -62,7 +65,9 @@ def case_resume_after_waiting(*, case: Case, actor: User) -> Case:
     if case.status != Status.WAITING_ENTREPRENEUR:
         raise FollowupNotAllowed(_("Deze vraag wacht niet op de ondernemer."))
     return intake_services.case_resume(
-        case=case, actor=actor, reason=_("Weer in behandeling zonder reactie van de ondernemer")
+        case=case,
+        actor=actor,
+        reason=Text(gettext_noop("Weer in behandeling zonder reactie van de ondernemer")),
     )
 
 
@@ -78,6 +83,19 @@ def _callback_timeline(callback: CallbackRequest, body: str, actor: User | None,
         actor=actor,
         data={"callback": callback.pk, "event": event},
     )
+
+
+def _callback_move(
+    callback: CallbackRequest, to: str, actor: User | None, fields: dict | None = None
+) -> None:
+    """The only place a callback request's status changes: check the table, then set `fields` and save."""
+    check_callback_transition(callback.status, to)
+    fields = fields or {}
+    callback.status = to
+    for name, value in fields.items():
+        setattr(callback, name, value)
+    callback._history_user = actor
+    callback.save(update_fields=["status", *fields])
 
 
 @transaction.atomic
@@ -112,17 +130,19 @@ def callback_create(
     )
     callback._history_user = actor
     callback.save()
-    who = ", ".join(str(x) for x in (team, assignee.get_full_name() if assignee else None) if x) or "–"
+    who = ", ".join(str(x) for x in (team, display_name(assignee) if assignee else None) if x) or "–"
     _callback_timeline(
         callback,
-        _("Terugbelverzoek: %(name)s (%(phone)s) over “%(subject)s”, voor %(who)s, vóór %(due)s.")
-        % {
-            "name": callback.name,
-            "phone": callback.phone,
-            "subject": callback.subject,
-            "who": who,
-            "due": timezone.localtime(callback.due_at).strftime("%d-%m-%Y %H:%M"),
-        },
+        Text(
+            gettext_noop(
+                "Terugbelverzoek: %(name)s (%(phone)s) over “%(subject)s”, voor %(who)s, vóór %(due)s."
+            ),
+            name=callback.name,
+            phone=callback.phone,
+            subject=callback.subject,
+            who=who,
+            due=timezone.localtime(callback.due_at).strftime("%d-%m-%Y %H:%M"),
+        ),
         actor,
         "created",
     )
@@ -144,26 +164,29 @@ def callback_log_attempt(
     if not callback.is_open:
         raise FollowupNotAllowed(_("Dit terugbelverzoek is al afgehandeld."))
     now = timezone.now()
+    if outcome == CallbackAttempt.Outcome.REACHED:
+        _callback_move(
+            callback,
+            CallbackRequest.Status.DONE,
+            actor,
+            {"result": CallbackRequest.Result.REACHED, "closed_at": now},
+        )
+    else:
+        callback.failed_attempts += 1
+        callback._history_user = actor
+        callback.save(update_fields=["failed_attempts"])
     attempt = CallbackAttempt.objects.create(
         callback=callback, outcome=outcome, note=note.strip(), actor=actor, created_at=now
     )
-    fields = ["failed_attempts"]
-    if outcome == CallbackAttempt.Outcome.REACHED:
-        callback.status, callback.result, callback.closed_at = (
-            CallbackRequest.Status.DONE,
-            CallbackRequest.Result.REACHED,
-            now,
-        )
-        fields += ["status", "result", "closed_at"]
-    else:
-        callback.failed_attempts += 1
-    callback._history_user = actor
-    callback.save(update_fields=fields)
-    label = CallbackAttempt.Outcome(outcome).label
+    label = Text.of_label(CallbackAttempt.Outcome(outcome).label)
     _callback_timeline(
         callback,
-        _("Belpoging %(name)s: %(outcome)s.") % {"name": callback.name, "outcome": label}
-        + (f" {attempt.note}" if attempt.note else ""),
+        Text(
+            gettext_noop("Belpoging %(name)s: %(outcome)s. %(note)s"),
+            name=callback.name,
+            outcome=label,
+            note=attempt.note,
+        ),
         actor,
         "attempt",
     )
@@ -210,14 +233,15 @@ def _callback_failed(callback: CallbackRequest, actor: User, now: datetime) -> N
             audience=OutboxMessage.Audience.ENTREPRENEUR,
             case=callback.case,
         )
-        callback.status, callback.result, callback.closed_at = (
+        _callback_move(
+            callback,
             CallbackRequest.Status.DONE,
-            CallbackRequest.Result.ASKED_TO_CALL_BACK,
-            now,
+            actor,
+            {"result": CallbackRequest.Result.ASKED_TO_CALL_BACK, "closed_at": now},
         )
-        callback._history_user = actor
-        callback.save(update_fields=["status", "result", "closed_at"])
-        body = _("%(n)s keer niet bereikt: de ondernemer is per e-mail gevraagd ons terug te bellen.")
+        body = gettext_noop(
+            "%(n)s keer niet bereikt: de ondernemer is per e-mail gevraagd ons terug te bellen."
+        )
     else:
         to = (callback.team.email if callback.team else "") or (
             callback.assignee.email if callback.assignee else ""
@@ -236,8 +260,8 @@ def _callback_failed(callback: CallbackRequest, actor: User, now: datetime) -> N
             audience=OutboxMessage.Audience.TEAM,
             case=callback.case,
         )
-        body = _("%(n)s keer niet bereikt: het team is gevraagd het opnieuw te proberen.")
-    _callback_timeline(callback, body % {"n": callback.failed_attempts}, None, "failed")
+        body = gettext_noop("%(n)s keer niet bereikt: het team is gevraagd het opnieuw te proberen.")
+    _callback_timeline(callback, Text(body, n=callback.failed_attempts), None, "failed")
 
 
 @transaction.atomic
@@ -245,15 +269,17 @@ def callback_cancel(*, callback: CallbackRequest, actor: User, reason: str) -> C
     callback = CallbackRequest.objects.select_for_update().get(pk=callback.pk)
     if not callback.is_open:
         raise FollowupNotAllowed(_("Dit terugbelverzoek is al afgehandeld."))
-    callback.status, callback.result, callback.closed_at = (
+    _callback_move(
+        callback,
         CallbackRequest.Status.CANCELLED,
-        CallbackRequest.Result.CANCELLED,
-        timezone.now(),
+        actor,
+        {"result": CallbackRequest.Result.CANCELLED, "closed_at": timezone.now()},
     )
-    callback._history_user = actor
-    callback.save(update_fields=["status", "result", "closed_at"])
     _callback_timeline(
-        callback, _("Terugbelverzoek vervallen: %(reason)s") % {"reason": reason}, actor, "cancelled"
+        callback,
+        Text(gettext_noop("Terugbelverzoek vervallen: %(reason)s"), reason=reason),
+        actor,
+        "cancelled",
     )
     return callback
 
@@ -296,7 +322,7 @@ def rating_submit(*, case: Case, score: int, comment: str = "") -> SatisfactionR
     intake_services.add_timeline_entry(
         case=case,
         kind=Message.Kind.FOLLOWUP,
-        body=_("Beoordeling door de ondernemer: %(score)s van 5.") % {"score": rating.score}
+        body=Text(gettext_noop("Beoordeling door de ondernemer: %(score)s van 5."), score=rating.score)
         + (f" “{rating.comment}”" if rating.comment else ""),
         data={"rating": rating.pk, "score": rating.score, "event": "rating"},
     )
@@ -320,7 +346,7 @@ def rating_reopen(*, rating: SatisfactionRating, actor: User) -> Case:
         raise FollowupNotAllowed(_("Deze vraag is naar aanleiding van deze beoordeling al heropend."))
     if rating.case.status not in CLOSED:
         raise FollowupNotAllowed(_("Deze vraag is al open."))
-    reason = _("Heropend na beoordeling %(score)s van 5") % {"score": rating.score}
+    reason = Text(gettext_noop("Heropend na beoordeling %(score)s van 5"), score=rating.score)
     if rating.comment:
         reason += f": {rating.comment}"
     case = intake_services.case_reopen(case=rating.case, actor=actor, reason=reason)
@@ -365,7 +391,7 @@ def _digest_team(team: Team, today: date) -> int:
             key=f"digest:{team.pk}:{today.isoformat()}:{membership.user_id}",
             to=membership.user.email,
             template="followup_digest",
-            context={"team": team, "today": today, "items": items, "name": membership.user.get_full_name()},
+            context={"team": team, "today": today, "items": items, "name": display_name(membership.user)},
             audience=OutboxMessage.Audience.STAFF,
         )
         count += 1

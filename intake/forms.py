@@ -81,7 +81,10 @@ class MultipleFileField(forms.FileField):
 
 
 def normalise_phone(value: str) -> str:
-    """A form field's phone number in E.164 (intake.normalise), or a Dutch error that says how to write it."""
+    """A form field's phone number in E.164 (intake.normalise), "" when empty, or a Dutch error that says how
+    to write it. (A required field never gets here empty: Django refuses it first.)"""
+    if not (value or "").strip():
+        return ""
     number = normalise.phone_e164(value)
     if number is None:
         raise forms.ValidationError(
@@ -165,8 +168,7 @@ class QuestionFieldsMixin(forms.Form):
         return normalise_kvk(self.cleaned_data.get("kvk_number", ""))
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data.get("phone", "").strip()
-        return normalise_phone(value) if value else ""
+        return normalise_phone(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()

@@ -25,7 +25,7 @@ class Text:
         params = {
             key: value.render() if isinstance(value, Text) else value for key, value in self.params.items()
         }
-        return gettext(self.msgid) % params if params else gettext(self.msgid)
+        return (gettext(self.msgid) % params if params else gettext(self.msgid)).strip()
 
     def render_stored(self) -> str:
         """In the site's language: what the `body` column keeps for search, the admin and exports."""

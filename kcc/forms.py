@@ -71,8 +71,7 @@ class KccCallForm(forms.Form):
         ).order_by("name")
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data.get("phone", "").strip()
-        return normalise_phone(value) if value else ""
+        return normalise_phone(self.cleaned_data.get("phone", ""))
 
     def check_outcome(self, outcome: str, *, contact_phone: str = "", contact_name: str = "") -> bool:
         """Outcome-specific checks, with a Dutch message on the field to fix."""

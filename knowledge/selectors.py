@@ -229,9 +229,9 @@ def _search_python(tokens, queryset, boost_by_topic, limit) -> list[SearchHit]:
 def can_edit(user, article: KnowledgeArticle | None = None) -> bool:
     """Team economie, the KCC and (for its own articles) the owner team may write."""
     roles = roles_for(user)
-    if roles.is_owner or roles.is_kcc:
+    if roles.edits_all_articles:
         return True
-    return article is not None and article.owner_team_id in roles.department_team_ids
+    return article is not None and roles.may_edit_article(article.owner_team_id)
 
 
 def can_read(user) -> bool:
@@ -256,7 +256,7 @@ def review_list_for(user) -> QuerySet[KnowledgeArticle]:
     """ "Te herzien": articles of my team(s) not reviewed within KNOWLEDGE_REVIEW_DAYS (all, for economie/KCC)."""
     roles = roles_for(user)
     stale = articles_for(user).filter(last_reviewed__lt=review_due_before())
-    if roles.is_owner or roles.is_kcc:
+    if roles.edits_all_articles:
         return stale
     return stale.filter(owner_team_id__in=roles.department_team_ids)
 

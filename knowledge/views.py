@@ -19,7 +19,7 @@ from .forms import ArticleFilterForm, ArticleForm
 def article_list(request):
     roles = roles_for(request.user)
     initial_team = None
-    if not (roles.is_owner or roles.is_kcc) and len(roles.department_team_ids) == 1:
+    if not roles.edits_all_articles and len(roles.department_team_ids) == 1:
         initial_team = next(iter(roles.department_team_ids))
     data = request.GET.copy() if request.GET else None
     if data is None and initial_team:

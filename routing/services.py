@@ -8,13 +8,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from intake import services as intake_services
 from intake.models import Case, Message
 from intake.outbox import OutboxMessage, queue_email
+from intake.timeline import Text
 from intake.workflow import Status
 from teams.deadlines import handoff_deadline
 from teams.models import Team, Topic
+from teams.selectors import display_name
 
 from .models import Handoff, LabelledExample
 from .router import best_topic_of_team, case_text, propose
@@ -164,14 +167,14 @@ def case_hand_off(*, case: Case, teams: Sequence[Team], request_text: str, actor
     _record_team_correction(case, teams, actor)
     if case.status == Status.NEW:
         intake_services.case_transition(
-            case=case, to=Status.IN_PROGRESS, actor=actor, reason=_("In behandeling")
+            case=case, to=Status.IN_PROGRESS, actor=actor, reason=Text(gettext_noop("In behandeling"))
         )
     if case.status != Status.WAITING_DEPARTMENT:
         intake_services.case_transition(
             case=case,
             to=Status.WAITING_DEPARTMENT,
             actor=actor,
-            reason=_("Uitgezet naar %(teams)s") % {"teams": ", ".join(t.name for t in teams)},
+            reason=Text(gettext_noop("Uitgezet naar %(teams)s"), teams=", ".join(t.name for t in teams)),
         )
     handoffs = []
     for team in teams:
@@ -188,7 +191,7 @@ def case_hand_off(*, case: Case, teams: Sequence[Team], request_text: str, actor
         handoff.save()
         _timeline(
             handoff,
-            _("Uitgezet naar %(team)s: %(text)s") % {"team": team, "text": request_text},
+            Text(gettext_noop("Uitgezet naar %(team)s: %(text)s"), team=team, text=request_text),
             actor,
             "created",
         )
@@ -219,11 +222,12 @@ def _require(handoff: Handoff, allowed: Sequence[str], action: str) -> None:
 def _move(handoff: Handoff, to: str, actor: User | None, fields: dict | None = None) -> None:
     """The only place a hand-off's status changes: check the table, then set `fields` and save."""
     check_handoff_transition(handoff.status, to)
+    fields = fields or {}
     handoff.status = to
-    for name, value in (fields or {}).items():
+    for name, value in fields.items():
         setattr(handoff, name, value)
     handoff._history_user = actor
-    handoff.save(update_fields=["status", *(fields or {})])
+    handoff.save(update_fields=["status", *fields])
 
 
 @transaction.atomic
@@ -233,8 +237,11 @@ def handoff_claim(*, handoff: Handoff, actor: User) -> Handoff:
     _move(handoff, Handoff.Status.CLAIMED, actor, {"claimed_by": actor})
     _timeline(
         handoff,
-        _("Opgepakt door %(name)s (%(team)s)")
-        % {"name": intake_services.display_name(actor), "team": handoff.team},
+        Text(
+            gettext_noop("Opgepakt door %(name)s (%(team)s)"),
+            name=display_name(actor),
+            team=handoff.team,
+        ),
         actor,
         "claimed",
     )
@@ -253,7 +260,7 @@ def handoff_answer(*, handoff: Handoff, actor: User, answer: str) -> Handoff:
     )
     _timeline(
         handoff,
-        _("Antwoord van %(team)s: %(answer)s") % {"team": handoff.team, "answer": answer},
+        Text(gettext_noop("Antwoord van %(team)s: %(answer)s"), team=handoff.team, answer=answer),
         actor,
         "answered",
     )
@@ -268,7 +275,7 @@ def handoff_return(*, handoff: Handoff, actor: User, reason: str) -> Handoff:
     _move(handoff, Handoff.Status.RETURNED, actor, {"return_reason": reason, "closed_at": timezone.now()})
     _timeline(
         handoff,
-        _("Teruggestuurd door %(team)s: %(reason)s") % {"team": handoff.team, "reason": reason},
+        Text(gettext_noop("Teruggestuurd door %(team)s: %(reason)s"), team=handoff.team, reason=reason),
         actor,
         "returned",
     )
@@ -283,7 +290,7 @@ def handoff_request_information(*, handoff: Handoff, actor: User, question: str)
     _move(handoff, Handoff.Status.INFO_REQUESTED, actor, {"claimed_by": handoff.claimed_by or actor})
     message = _timeline(
         handoff,
-        _("%(team)s vraagt regie om informatie: %(q)s") % {"team": handoff.team, "q": question},
+        Text(gettext_noop("%(team)s vraagt regie om informatie: %(q)s"), team=handoff.team, q=question),
         actor,
         "info_requested",
     )
@@ -304,7 +311,7 @@ def handoff_provide_information(*, handoff: Handoff, actor: User, body: str) -> 
     _move(handoff, Handoff.Status.CLAIMED if handoff.claimed_by_id else Handoff.Status.OPEN, actor)
     message = _timeline(
         handoff,
-        _("Regie vult aan voor %(team)s: %(body)s") % {"team": handoff.team, "body": body},
+        Text(gettext_noop("Regie vult aan voor %(team)s: %(body)s"), team=handoff.team, body=body),
         actor,
         "info_provided",
     )
@@ -332,7 +339,10 @@ def _after_handoff_closed(handoff: Handoff, actor: User | None) -> None:
         return
     if case.status == Status.WAITING_DEPARTMENT:
         intake_services.case_transition(
-            case=case, to=Status.IN_PROGRESS, actor=actor, reason=_("Alle uitzettingen afgerond")
+            case=case,
+            to=Status.IN_PROGRESS,
+            actor=actor,
+            reason=Text(gettext_noop("Alle uitzettingen afgerond")),
         )
     intake_services.notify_owner(
         case,
@@ -349,7 +359,10 @@ def handoffs_withdraw_open(*, case: Case, actor: User | None) -> int:
     for handoff in case.handoffs.select_for_update().filter(status__in=Handoff.OPEN_STATUSES):
         _move(handoff, Handoff.Status.WITHDRAWN, actor, {"closed_at": timezone.now()})
         _timeline(
-            handoff, _("Uitzetting naar %(team)s ingetrokken") % {"team": handoff.team}, actor, "withdrawn"
+            handoff,
+            Text(gettext_noop("Uitzetting naar %(team)s ingetrokken"), team=handoff.team),
+            actor,
+            "withdrawn",
         )
         count += 1
     return count

@@ -37,6 +37,29 @@ class StaffRoles:
         # The KCC needs every company's history to answer callers; departments only see what was handed to them.
         return self.is_owner or self.is_kcc
 
+    @property
+    def starts_at_kcc_screen(self) -> bool:
+        """The KCC starts at the screen built for a call in progress (unless also in team economie)."""
+        return self.is_kcc and not self.is_owner
+
+    @property
+    def handles_handoffs(self) -> bool:
+        """The hand-off inbox: departments (their teams' hand-offs) and team economie (all)."""
+        return self.is_department or self.is_owner
+
+    @property
+    def sees_overviews(self) -> bool:
+        """The deadline and callback overviews: team economie, the KCC and coordinators."""
+        return self.is_owner or self.is_kcc or self.is_coordinator
+
+    @property
+    def edits_all_articles(self) -> bool:
+        """Team economie and the KCC write every knowledge article; a department only its own teams'."""
+        return self.is_owner or self.is_kcc
+
+    def may_edit_article(self, owner_team_id: int | None) -> bool:
+        return self.edits_all_articles or owner_team_id in self.department_team_ids
+
 
 NO_ROLES = StaffRoles(False, False, False, frozenset())
 
@@ -83,12 +106,12 @@ def directs_cases(roles: StaffRoles) -> bool:
 
 
 def handles_handoffs(roles: StaffRoles) -> bool:
-    return roles.is_department or roles.is_owner
+    return roles.handles_handoffs
 
 
 def sees_overviews(roles: StaffRoles) -> bool:
     """The deadline and callback overviews: team economie, the KCC and coordinators."""
-    return roles.is_owner or roles.is_kcc or roles.is_coordinator
+    return roles.sees_overviews
 
 
 staff_member_required = role_required(is_staff_member)

@@ -36,6 +36,16 @@ def staff_users() -> QuerySet:
     )
 
 
+def team_members() -> QuerySet:
+    """Every active member of an active team (any kind): who can be assigned a callback or join a visit."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__team__is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def display_name(user: AbstractBaseUser | None) -> str:
     """How a person is named on every page, timeline and message: full name, else username."""
     if user is None:

@@ -2,6 +2,7 @@
 
 from django import template
 
+from intake import workflow
 from intake.workflow import Status
 
 register = template.Library()
@@ -14,3 +15,9 @@ def status_label(value: str) -> str:
         return Status(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def overdue(case, today) -> bool:
+    """`{% if case|overdue:today %}`: the same rule as the overdue filter and counters (`workflow.overdue_q`)."""
+    return workflow.is_overdue(case.status, case.deadline, today)
