@@ -322,8 +322,11 @@ def rating_submit(*, case: Case, score: int, comment: str = "") -> SatisfactionR
     intake_services.add_timeline_entry(
         case=case,
         kind=Message.Kind.FOLLOWUP,
-        body=Text(gettext_noop("Beoordeling door de ondernemer: %(score)s van 5."), score=rating.score)
-        + (f" “{rating.comment}”" if rating.comment else ""),
+        body=Text(
+            gettext_noop("Beoordeling door de ondernemer: %(score)s van 5. %(comment)s"),
+            score=rating.score,
+            comment=f"“{rating.comment}”" if rating.comment else "",
+        ),
         data={"rating": rating.pk, "score": rating.score, "event": "rating"},
     )
     if rating.is_low:
@@ -346,9 +349,15 @@ def rating_reopen(*, rating: SatisfactionRating, actor: User) -> Case:
         raise FollowupNotAllowed(_("Deze vraag is naar aanleiding van deze beoordeling al heropend."))
     if rating.case.status not in CLOSED:
         raise FollowupNotAllowed(_("Deze vraag is al open."))
-    reason = Text(gettext_noop("Heropend na beoordeling %(score)s van 5"), score=rating.score)
-    if rating.comment:
-        reason += f": {rating.comment}"
+    reason = (
+        Text(
+            gettext_noop("Heropend na beoordeling %(score)s van 5: %(comment)s"),
+            score=rating.score,
+            comment=rating.comment,
+        )
+        if rating.comment
+        else Text(gettext_noop("Heropend na beoordeling %(score)s van 5"), score=rating.score)
+    )
     case = intake_services.case_reopen(case=rating.case, actor=actor, reason=reason)
     rating.reopened_at, rating.reopened_by = timezone.now(), actor
     rating.save(update_fields=["reopened_at", "reopened_by"])

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.utils.translation import gettext as _  # noqa: F401  (re-exported for action modules' texts)
-
 from intake.outbox import OutboxMessage
 from intake.workflow import OPEN, Status
 from routing.models import Handoff

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from followup.models import CallbackRequest, FollowupAction
 from intake.models import Case, Contact, Message
@@ -85,6 +87,11 @@ class Sql:
     def json(self, expr: str) -> str:
         return f"CAST({expr} AS jsonb)" if self.postgres else expr
 
+    def json_object(self, pairs: list[tuple[str, str]]) -> str:
+        """A JSON object built by the database from (key, SQL expression) pairs: values are escaped for us."""
+        function = "json_build_object" if self.postgres else "json_object"
+        return f"{function}(" + ", ".join(f"{self.text(self.p(key))}, {expr}" for key, expr in pairs) + ")"
+
     def in_(self, values: Iterable[str]) -> str:
         return "(" + ", ".join(self.p(str(v)) for v in values) + ")"
 
@@ -126,8 +133,9 @@ class Action:
     object_id: str
     due: str
     effect_joins: str  # joins from the action row `a` to what the texts need
-    timeline: str  # body template with placeholders
-    timeline_values: Callable[[Sql], dict[str, str]]
+    timeline: str  # the timeline line's msgid (marked with gettext_noop), with %(name)s parameters
+    timeline_params: dict[str, str]  # parameter -> placeholder, e.g. {"team": "[[TEAM]]"}
+    timeline_values: Callable[[Sql], dict[str, str]]  # placeholder -> SQL expression
     event: str
     mails: list[Mail] = field(default_factory=list)
     public: bool = False
@@ -194,14 +202,28 @@ def _claim(action: Action, *, now: datetime, low: int, high: int) -> tuple[int, 
 def _effects(action: Action, *, now: datetime, batch: str, result: ActionResult, collect_ids: bool) -> None:
     t = _tables()
     sql = Sql()
-    data = (
-        f'\'{{"event": "{action.event}", "{action.data_key}": \' || {sql.text("a.object_id")} '
-        f"|| ', \"due\": \"' || COALESCE({sql.text('a.due')}, '') || '\"}}'"
+    # The body in the site's language (for search and the admin); the data keep the msgid and its parameters,
+    # so the line is shown in the reader's language (intake.timeline), as for every other timeline entry.
+    with translation.override(settings.LANGUAGE_CODE):
+        body = gettext(action.timeline) % action.timeline_params
+    values = action.timeline_values(sql)
+    params = [
+        (name, f"COALESCE({sql.text(values[placeholder])}, '')")
+        for name, placeholder in action.timeline_params.items()
+    ]
+    text = sql.json_object([("msgid", sql.text(sql.p(action.timeline))), ("params", sql.json_object(params))])
+    data = sql.json_object(
+        [
+            ("event", sql.text(sql.p(action.event))),
+            (action.data_key, "a.object_id"),
+            ("due", f"COALESCE({sql.text('a.due')}, '')"),
+            ("text", text),
+        ]
     )
     query = (
         f"INSERT INTO {t['message']} (case_id, kind, is_public, author_id, author_name, body, data, created_at) "
         f"SELECT a.case_id, {sql.p(Message.Kind.FOLLOWUP)}, {'true' if action.public else 'false'}, NULL, "
-        f"{sql.p('Voordeur')}, {sql.fill(action.timeline, action.timeline_values(sql))}, {sql.json(data)}, "
+        f"{sql.p('Voordeur')}, {sql.fill(body, values)}, {sql.json(data)}, "
         f"{sql.moment(now)} FROM {t['action']} a {action.effect_joins} WHERE a.batch = {sql.p(batch)}"
     )
     with connection.cursor() as cursor:

@@ -67,3 +67,21 @@ def test_the_case_page_shows_the_timeline_in_the_readers_language(client, owner,
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(url).content.decode()
     assert "Claimed by" in page and "Opgepakt door" not in page
+
+
+def test_sweep_lines_are_shown_in_the_readers_language(owner):
+    import datetime as dt
+
+    import time_machine
+
+    from followup.sweep import sweep
+
+    case = submit_case().case
+    services.case_take_ownership(case=case, actor=owner)
+    with time_machine.travel(dt.datetime.combine(case.deadline, dt.time(12)) + dt.timedelta(days=3)):
+        sweep()
+    line = Message.objects.filter(case=case, kind=Message.Kind.FOLLOWUP, data__event="overdue").get()
+    assert line.body.startswith("Termijn verstreken")
+    assert line.data["text"]["msgid"].startswith("Termijn verstreken (%(date)s)")
+    with translation.override("en"):
+        assert not line.text.startswith("Termijn verstreken")

@@ -24,15 +24,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from followup.models import (
-    CallbackAttempt,
-    CallbackRequest,
-    FollowupAction,
-    OutboxMessage,
-    SatisfactionRating,
-)
+from followup.models import CallbackAttempt, CallbackRequest, FollowupAction, SatisfactionRating
 from followup.sweep import sweep
 from intake.models import Case, Contact, Message
+from intake.outbox import OutboxMessage
 from intake.workflow import Status
 from routing.models import Handoff
 from teams.models import Membership, Team
