@@ -42,12 +42,12 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Debian's Chromium for the browser tests in tests/browser (they skip without it, and fail in CI), and the
-# gettext tools for compilemessages. Uses sudo when you are not root.
+# Debian's Chromium for the browser tests in tests/browser and clamd for the virus-scan tests (both skip without
+# it, and fail in CI), and the gettext tools for compilemessages. Uses sudo when you are not root.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 browsers:
-	command -v chromium >/dev/null && command -v msgfmt >/dev/null || \
-	  ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium gettext)
+	command -v chromium >/dev/null && command -v msgfmt >/dev/null && test -x /usr/sbin/clamd || \
+	  ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium gettext clamav-daemon)
 
 # After changing user-facing texts: Dutch is the source language, English is translated in locale/en.
 messages: install

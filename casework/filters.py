@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,19 +7,39 @@ from django.utils.translation import gettext_lazy as _
 from intake import normalise
 from intake.models import Case, Channel
 from intake.workflow import Status, overdue_q
+from teams.forms import IdChoiceField, TopicChoiceField, UserChoiceField
 from teams.models import Team, Topic
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A bad id ("999999", "-1", "abc") is a form error and the filter is ignored, never a database error."""
+
+    field_class = IdChoiceField
+
+
+class TopicChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = TopicChoiceField  # business topics per team first, then the other products
+
+
+class UserChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = UserChoiceField  # full names, not usernames
 
 
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Zoeken"), method="filter_text")
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
-    topic = django_filters.ModelChoiceFilter(
-        label=_("Onderwerp"), queryset=Topic.objects.filter(is_active=True)
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.filter(is_active=True), method="filter_team"
+    topic = TopicChoiceFilter(
+        label=_("Onderwerp"), queryset=Topic.objects.filter(is_active=True), empty_label=_("Alle onderwerpen")
     )
-    owner = django_filters.ModelChoiceFilter(label=_("Accountmanager"), queryset=None)
+    team = IdChoiceFilter(
+        label=_("Team"),
+        queryset=Team.objects.filter(is_active=True),
+        method="filter_team",
+        empty_label=_("Alle teams"),
+    )
+    owner = UserChoiceFilter(label=_("Accountmanager"), queryset=None, empty_label=_("Alle accountmanagers"))
     channel = django_filters.ChoiceFilter(label=_("Kanaal"), choices=Channel.choices)
     overdue = django_filters.BooleanFilter(label=_("Over de termijn"), method="filter_overdue")
     triage = django_filters.BooleanFilter(label=_("Wacht op triage"), field_name="needs_triage")

@@ -9,24 +9,37 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from followup import services as followup_services
 from intake import selectors as intake_selectors
 from intake import services as intake_services
 from intake.forms import NoteForm
 from intake.views import attachment_response
 from intake.workflow import TransitionNotAllowed
+from routing import selectors as routing_selectors
 from routing import services as routing_services
-from routing.forms import HandOffForm, SetTopicForm
-from teams.access import case_directors_only, roles_for, staff_member_required
+from routing.forms import HandOffForm, HandoffInformationForm, SetTopicForm
+from teams import audit
+from teams.access import case_directors_only, case_owners_only, roles_for, staff_member_required
 from teams.selectors import display_name, staff_users
 
 from .filters import CaseFilter
-from .forms import AnswerForm, AssignOwnerForm, CancelForm, ReferForm, ReopenForm, RequestInformationForm
+from .forms import (
+    AnswerForm,
+    AssignOwnerForm,
+    CancelForm,
+    ConfirmKvkForm,
+    ForwardForm,
+    ReferForm,
+    ReopenForm,
+    RequestInformationForm,
+)
 
 
 @login_required
@@ -63,7 +76,10 @@ def _case_sort(value: str) -> tuple[str, tuple[str, ...] | None]:
 
 @case_directors_only
 def case_list(request):
-    queryset = intake_selectors.case_list_for(request.user)
+    queryset = routing_selectors.with_attention(intake_selectors.case_list_for(request.user))
+    attention_only = request.GET.get("aandacht") == "1"
+    if attention_only:
+        queryset = queryset.filter(needs_attention=True)
     case_filter = CaseFilter(request.GET or None, queryset=queryset, owners=staff_users())
     sort, order = _case_sort(request.GET.get("sort", ""))
     page = Paginator(case_filter.qs.order_by(*order) if order else case_filter.qs, 25).get_page(
@@ -81,28 +97,44 @@ def case_list(request):
             "query": query.urlencode(),  # without page and sort: the column headers add their own sort
             "sort": sort,
             "sort_query": f"{query.urlencode()}&sort={sort}" if sort else query.urlencode(),
-            "counts": intake_selectors.case_counts(request.user),
+            "counts": intake_selectors.case_counts(
+                request.user, extra={"attention": Q(routing_selectors.case_attention())}
+            ),
+            "attention_only": attention_only,
         },
     )
 
 
-def _case_page(request, case, **forms):
+def _attention(case, reply_forms: dict):
+    """The hand-offs that ask for the owner's attention, each with its reply box (ask-backs only)."""
+    return [
+        (h, reply_forms.get(h.pk) or HandoffInformationForm(prefix=f"reply-{h.pk}"))
+        for h in routing_selectors.handoffs_needing_attention(case)
+    ]
+
+
+def _case_page(request, case, reply_forms=None, **forms):
     roles = roles_for(request.user)
+    unfinished = routing_selectors.unfinished_handoffs(case)
+    close = {"unfinished": unfinished}
     context = {
+        "attention": _attention(case, reply_forms or {}),
         "case": case,
         "timeline": intake_selectors.case_timeline(case),
         "roles": roles,
         "note_form": forms.get("note_form") or NoteForm(),
         "info_form": forms.get("info_form") or RequestInformationForm(),
-        "answer_form": forms.get("answer_form") or AnswerForm(),
-        "refer_form": forms.get("refer_form") or ReferForm(initial=_referral_initial(case)),
-        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        # The final answer starts from the departments' answers, ready to edit.
+        "answer_form": forms.get("answer_form")
+        or AnswerForm(initial={"body": routing_selectors.answer_draft(case)}, case=case, **close),
+        "refer_form": forms.get("refer_form") or ReferForm(initial=_referral_initial(case), **close),
+        "cancel_form": forms.get("cancel_form") or CancelForm(**close),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "assign_form": forms.get("assign_form") or AssignOwnerForm(owners=staff_users()),
         "topic_form": forms.get("topic_form") or SetTopicForm(initial={"topic": case.topic}),
         "handoff_form": forms.get("handoff_form") or HandOffForm(case=case),
     }
-    return render(request, "casework/case_detail.html", context, status=400 if forms else 200)
+    return render(request, "casework/case_detail.html", context, status=400 if forms or reply_forms else 200)
 
 
 def _referral_initial(case):
@@ -112,17 +144,21 @@ def _referral_initial(case):
 
 
 @case_directors_only
+@audit.logged(audit.Action.VIEW, "intake.case")
 def case_detail(request, pk: int):
     return _case_page(request, intake_selectors.case_detail_for(request.user, pk))
 
 
-def case_action(form_class, form_name: str, *, form_kwargs=None):
-    """Wrap a POST-only action: validate the form, call the service, or re-render the case with the errors."""
+def case_action(form_class, form_name: str, *, form_kwargs=None, allowed=case_owners_only):
+    """Wrap a POST-only action: validate the form, call the service, or re-render the case with the errors.
+
+    Owner actions are for team economie only (`case_owners_only`); the KCC reads the case and adds notes.
+    """
 
     def decorator(run):
         @wraps(run)
         @require_POST
-        @case_directors_only
+        @allowed
         def view(request, pk: int):
             case = intake_selectors.case_detail_for(request.user, pk)
             form = form_class(request.POST, **(form_kwargs(case) if form_kwargs else {}))
@@ -131,7 +167,11 @@ def case_action(form_class, form_name: str, *, form_kwargs=None):
                 return _case_page(request, case, **{form_name: form})
             try:
                 text = run(request, case, form.cleaned_data)
-            except (TransitionNotAllowed, routing_services.HandoffNotAllowed) as error:
+            except (
+                TransitionNotAllowed,
+                routing_services.HandoffNotAllowed,
+                followup_services.FollowupNotAllowed,
+            ) as error:
                 messages.error(request, str(error))
             else:
                 messages.success(request, text)
@@ -149,7 +189,7 @@ def case_assign(request, case, data):
     return _("Accountmanager is nu %(name)s.") % {"name": display_name(owner)}
 
 
-@case_action(NoteForm, "note_form")
+@case_action(NoteForm, "note_form", allowed=case_directors_only)
 def case_note(request, case, data):
     intake_services.case_add_note(case=case, actor=request.user, body=data["body"])
     return _("Notitie toegevoegd.")
@@ -161,26 +201,61 @@ def case_request_info(request, case, data):
     return _("De vraag om informatie is verstuurd. De termijn staat stil tot de ondernemer reageert.")
 
 
-@case_action(AnswerForm, "answer_form")
+def _close_kwargs(case):
+    return {"unfinished": routing_selectors.unfinished_handoffs(case)}
+
+
+@case_action(AnswerForm, "answer_form", form_kwargs=lambda case: {**_close_kwargs(case), "case": case})
 def case_answer(request, case, data):
+    if intake_selectors.answer_delivery(case) == intake_selectors.Delivery.PHONE:
+        followup_services.case_answer_by_phone(
+            case=case,
+            actor=request.user,
+            body=data["body"],
+            resolution=data["resolution"],
+            override_reason=data["override_reason"],
+        )
+        return _(
+            "Er staat een terugbelverzoek klaar om het antwoord telefonisch door te geven. De vraag sluit zodra "
+            "de ondernemer is bereikt."
+        )
     routing_services.case_close_with_answer(
-        case=case, actor=request.user, body=data["body"], resolution=data["resolution"]
+        case=case,
+        actor=request.user,
+        body=data["body"],
+        resolution=data["resolution"],
+        override_reason=data["override_reason"],
     )
     return _("Het antwoord is verstuurd en de vraag is afgesloten.")
 
 
-@case_action(ReferForm, "refer_form")
+@case_action(ConfirmKvkForm, "kvk_form")
+def case_confirm_kvk(request, case, data):
+    case = intake_services.case_confirm_kvk_claim(case=case, actor=request.user)
+    return _("KVK-nummer bevestigd: de vraag hoort nu bij %(company)s.") % {"company": case.company}
+
+
+@case_action(ReferForm, "refer_form", form_kwargs=_close_kwargs)
 def case_refer(request, case, data):
     routing_services.case_close_with_referral(
-        case=case, actor=request.user, organisation=data["organisation"], url=data["url"], body=data["body"]
+        case=case,
+        actor=request.user,
+        organisation=data["organisation"],
+        url=data["url"],
+        body=data["body"],
+        override_reason=data["override_reason"],
     )
     return _("De ondernemer is doorverwezen en de vraag is afgesloten.")
 
 
-@case_action(CancelForm, "cancel_form")
+@case_action(CancelForm, "cancel_form", form_kwargs=_close_kwargs)
 def case_cancel(request, case, data):
     routing_services.case_close_cancelled(
-        case=case, actor=request.user, resolution=data["resolution"], reason=data["reason"]
+        case=case,
+        actor=request.user,
+        resolution=data["resolution"],
+        reason=data["reason"],
+        override_reason=data["override_reason"],
     )
     return _("De vraag is afgesloten.")
 
@@ -199,12 +274,60 @@ def case_set_topic(request, case, data):
 
 @case_action(HandOffForm, "handoff_form", form_kwargs=lambda case: {"case": case})
 def case_hand_off(request, case, data):
-    handoffs = routing_services.case_hand_off(
-        case=case, teams=list(data["teams"]), request_text=data["request_text"], actor=request.user
-    )
+    handoffs = routing_services.case_hand_off(case=case, requests=data["requests"], actor=request.user)
     return _("Uitgezet naar %(teams)s.") % {"teams": ", ".join(h.team.name for h in handoffs)}
 
 
+@require_POST
+@case_owners_only
+def case_handoff_reply(request, pk: int, handoff_pk: int):
+    """The owner answers a department's ask-back from the case page itself."""
+    case = intake_selectors.case_detail_for(request.user, pk)
+    handoff = routing_selectors.handoff_for(request.user, handoff_pk)
+    if handoff.case_id != case.pk:
+        raise Http404
+    form = HandoffInformationForm(request.POST, prefix=f"reply-{handoff.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Controleer de velden van het formulier."))
+        return _case_page(request, case, reply_forms={handoff.pk: form})
+    try:
+        routing_services.handoff_provide_information(
+            handoff=handoff, actor=request.user, body=form.cleaned_data["body"]
+        )
+    except routing_services.HandoffNotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Uw aanvulling is naar %(team)s gestuurd.") % {"team": handoff.team.name})
+    return HttpResponseRedirect(reverse("casework:case-detail", args=[case.pk]))
+
+
 @staff_member_required
+def forward(request):
+    """Any colleague forwards a question that reached them by mistake to team economie, who take it from there."""
+    form = ForwardForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            submitted = intake_services.case_forward(
+                question=data["question"],
+                contact_name=data["contact_name"],
+                email=data["email"],
+                phone=data["phone"],
+                company_name=data["company_name"],
+                channel=data["channel"],
+                actor=request.user,
+            )
+            messages.success(
+                request, _("Doorgestuurd naar team economie als %(ref)s.") % {"ref": submitted.case.reference}
+            )
+            if roles_for(request.user).sees_all_cases:
+                return redirect("casework:case-detail", pk=submitted.case.pk)
+            return redirect("casework:forward")
+        messages.error(request, _("Controleer de velden van het formulier."))
+    return render(request, "casework/forward.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@staff_member_required
+@audit.logged(audit.Action.DOWNLOAD, "intake.attachment")
 def staff_attachment(request, pk: int):
     return attachment_response(intake_selectors.attachment_for_staff(request.user, pk))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intake.forms import NoteForm, normalise_kvk, normalise_phone
+from teams.forms import UserChoiceField, UserMultipleChoiceField
 from teams.selectors import staff_users, team_members
 
 from .models import CompanyVisit
@@ -23,7 +24,7 @@ class CompanyForm(forms.Form):
     city = forms.CharField(label=_("Plaats"), max_length=100, required=False)
     email = forms.EmailField(label=_("Algemeen e-mailadres"), required=False)
     phone = forms.CharField(label=_("Algemeen telefoonnummer"), max_length=30, required=False)
-    account_manager = forms.ModelChoiceField(
+    account_manager = UserChoiceField(
         label=_("Accountmanager"),
         queryset=None,
         required=False,
@@ -70,7 +71,7 @@ class VisitForm(forms.Form):
     purpose = forms.CharField(
         label=_("Doel van het bezoek"), max_length=200, error_messages={"required": _("Vul het doel in.")}
     )
-    visitors = forms.ModelMultipleChoiceField(
+    visitors = UserMultipleChoiceField(
         label=_("Wie gaan er mee?"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     alderman = forms.CharField(label=_("Wethouder (naam, als die meegaat)"), max_length=120, required=False)

@@ -23,7 +23,7 @@ from .models import CompanyNote, CompanyVisit, VisitAction
 @dataclass(frozen=True)
 class CompanyEvent:
     at: datetime
-    kind: str  # case, note, case_note, visit, callback
+    kind: str  # case, note, case_note, visit, callback, call (a KCC transfer)
     obj: object
 
 
@@ -47,6 +47,10 @@ def company_timeline(user, company: Company, callbacks=()) -> list[CompanyEvent]
         )
         events += [CompanyEvent(v.planned_for, "visit", v) for v in visits]
         events += [CompanyEvent(cb.created_at, "callback", cb) for cb in callbacks]
+        # KCC calls without a case (warm transfers). `kcc_calls` is the reverse relation of kcc.KccCall, read
+        # without importing the kcc app (a top app, like this one); calls with a case show as that case.
+        transfers = company.kcc_calls.filter(case__isnull=True).select_related("team", "agent")
+        events += [CompanyEvent(call.created_at, "call", call) for call in transfers]
     return sorted(events, key=lambda e: e.at, reverse=True)
 
 
@@ -56,10 +60,15 @@ def company_visit_actions():
 
 
 def company_contacts(user, company: Company) -> QuerySet[Contact]:
-    contacts = company.contacts.annotate(case_count=Count("cases")).order_by("name")
+    """A department sees only the contacts of the cases handed to it, and counts only those cases."""
     if sees_full_company(user):
-        return contacts
-    return contacts.filter(cases__in=cases_for(user)).distinct()
+        return company.contacts.annotate(case_count=Count("cases")).order_by("name")
+    visible = cases_for(user).values("pk")
+    return (
+        company.contacts.filter(cases__in=visible)
+        .annotate(case_count=Count("cases", filter=Q(cases__in=visible), distinct=True))
+        .order_by("name")
+    )
 
 
 def company_list(user, text: str = "") -> QuerySet[Company]:

@@ -39,6 +39,7 @@ def company_save(*, actor: User, company: Company | None = None, **values) -> Co
         company.account_manager = values["account_manager"]
     if not company.kvk_number:
         company.kvk_number = None  # unique, so "no number" is NULL, not ""
+    company._history_user = actor  # the change history says who changed what
     company.save()
     return company
 
@@ -55,6 +56,7 @@ def company_fill_from_kvk(*, company: Company, profile: KvkProfile, actor: User 
     if profile.sbi_codes:
         company.sbi_codes = ", ".join(profile.sbi_codes)[:100]
     company.kvk_checked_at = timezone.now()
+    company._history_user = actor
     company.save()
     return company
 

@@ -14,6 +14,7 @@ from followup.models import CallbackRequest
 from intake import normalise
 from intake import selectors as intake_selectors
 from intake.models import AccountManagerProfile, Company
+from teams import audit
 from teams.access import case_directors_only as kcc_only
 from teams.access import staff_member_required
 
@@ -30,6 +31,7 @@ def company_list(request):
 
 
 @staff_member_required
+@audit.logged(audit.Action.VIEW, "intake.company")
 def company_detail(request, pk: int):
     company = intake_selectors.company_for(request.user, pk)
     full = intake_selectors.sees_full_company(request.user)

@@ -4,6 +4,7 @@ Every variable has a safe development default so `make demo` works on a fresh ma
 (DEBUG off) refuses to start with the default secret key. See docs/configuration.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -24,6 +25,12 @@ if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The municipality's privacy statement (a full URL or a path), linked next to the consent on the public form;
+# empty: the form names the statement without a link.
+PRIVACY_URL = env.str("PRIVACY_URL", default="")
+# Fernet key(s) for secrets kept at rest (intake.crypto); comma-separated, the first encrypts. Empty: derived
+# from SECRET_KEY. Generate one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,6 +46,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "teams",
     "intake",
     "routing",
@@ -48,19 +58,26 @@ INSTALLED_APPS = [
     "kcc",
     "companies",
     "demo",
+    "accounts",
+    "privacy",  # the top app: retention, data subject requests, the audit trail's pages (docs/privacy.md)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "intake.middleware.RequestSizeLimitMiddleware",  # before CSRF, which reads the form
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",  # Dutch unless chosen otherwise (not Accept-Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",  # idle timeout and maximum age of a staff session
+    "accounts.middleware.TwoFactorMiddleware",  # 2FA: required for /beheer/, and for whoever set it up
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the login page with a message
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,6 +115,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "casework:staff-home"
 LOGOUT_REDIRECT_URL = "home"
+# Staff sign-in (accounts/): local accounts, and the municipality's identity provider when configured. Axes
+# comes first: it refuses every attempt while a username and IP address are locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.VoordeurOIDCBackend",  # does nothing unless OIDC_RP_CLIENT_ID is set
+]
+# OpenID Connect (mozilla-django-oidc). Endpoints from the issuer's discovery document unless set one by one.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+# Two-factor authentication (django-otp, TOTP): the name shown in the authenticator app.
+OTP_TOTP_ISSUER = "Voordeur"
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one IP address,
+# signing in is blocked for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Staff sessions: logged out after this many idle minutes, and SESSION_COOKIE_AGE seconds after signing in.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 3600)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
@@ -123,8 +173,24 @@ MEDIA_URL = "/media/"  # never served publicly: attachments go through a permiss
 # Uploads: size and type are checked by content in intake.forms.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_COUNT = 3
+# Office files are ZIP containers: refused above this size unpacked, or when one part unpacks more than
+# ATTACHMENT_MAX_ZIP_RATIO times its packed size (a zip bomb).
+ATTACHMENT_MAX_EXPANDED_BYTES = env.int("ATTACHMENT_MAX_EXPANDED_BYTES", default=50 * 1024 * 1024)
+ATTACHMENT_MAX_ZIP_RATIO = env.int("ATTACHMENT_MAX_ZIP_RATIO", default=100)
+# A whole request body above this is not read for its files (intake.middleware): the form says the files are too
+# large and keeps what was typed. Keep the proxy's limit (client_max_body_size) a little above it.
+REQUEST_MAX_BYTES = env.int(
+    "REQUEST_MAX_BYTES", default=ATTACHMENT_MAX_COUNT * ATTACHMENT_MAX_BYTES + 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Virus scanning with ClamAV (intake.virusscan) when clamd is configured: a unix socket, or host and port.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT_SECONDS = env.float("CLAMD_TIMEOUT_SECONDS", default=30.0)
+# Uploads kept after a failed submit (intake.staging) are deleted after this many hours.
+STAGED_UPLOAD_MAX_AGE_HOURS = env.int("STAGED_UPLOAD_MAX_AGE_HOURS", default=24)
 
 # E-mail: EMAIL_URL (e.g. smtp+tls://user:pass@smtp.example.nl:587) or the console in development.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -143,8 +209,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules besides each app's tasks.py (intake.tasks may import only the outbox: see pyproject.toml).
+CELERY_IMPORTS = ["intake.staging"]
 CELERY_BEAT_SCHEDULE = {
     "deliver-stuck-outbox": {"task": "intake.tasks.requeue_stuck_outbox", "schedule": 120.0},
+    "purge-staged-uploads": {"task": "intake.staging.purge_staged_uploads_task", "schedule": 3600.0},
     "deadline-sweep": {
         "task": "followup.tasks.sweep_deadlines",
         "schedule": float(env.int("FOLLOWUP_SWEEP_SECONDS", default=300)),
@@ -156,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     "retrain-router-nightly": {
         "task": "routing.tasks.retrain_classifier",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=env.int("PRIVACY_RETENTION_HOUR", default=3), minute=15),
     },
 }
 
@@ -192,6 +265,8 @@ MUNICIPALITY = {
 # Working days and deadlines (teams.calendar).
 DEFAULT_CASE_DEADLINE_DAYS = env.int("DEFAULT_CASE_DEADLINE_DAYS", default=10)
 DEFAULT_HANDOFF_DEADLINE_DAYS = env.int("DEFAULT_HANDOFF_DEADLINE_DAYS", default=5)
+# A department's deadline ends this many working days before the case's deadline (teams/deadlines.py).
+HANDOFF_DEADLINE_MARGIN_DAYS = env.int("HANDOFF_DEADLINE_MARGIN_DAYS", default=2)
 LIBERATION_DAY_EVERY_YEAR = env.bool("LIBERATION_DAY_EVERY_YEAR", default=True)
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
@@ -206,6 +281,7 @@ FOLLOWUP_WAITING_EXPIRED_ACTION = env.str(
     "FOLLOWUP_WAITING_EXPIRED_ACTION", default="notify_owner"
 )  # or resume
 FOLLOWUP_DELAY_MARGIN_DAYS = env.int("FOLLOWUP_DELAY_MARGIN_DAYS", default=1)
+FOLLOWUP_DELAY_EXTRA_DAYS = env.int("FOLLOWUP_DELAY_EXTRA_DAYS", default=5)
 FOLLOWUP_DELAY_NOTICE_MIN_DAYS = env.int("FOLLOWUP_DELAY_NOTICE_MIN_DAYS", default=7)
 FOLLOWUP_CALLBACK_MAX_FAILED = env.int("FOLLOWUP_CALLBACK_MAX_FAILED", default=3)
 FOLLOWUP_CALLBACK_FAILED_ACTION = env.str(
@@ -220,6 +296,16 @@ ROUTING_AUTO_SEND = env.bool("ROUTING_AUTO_SEND", default=False)
 # Propose a second or third team too (a split question) when its probability is at least this.
 ROUTING_SPLIT_THRESHOLD = env.float("ROUTING_SPLIT_THRESHOLD", default=0.25)
 
+# Privacy (privacy/, docs/privacy.md): how long personal data is kept. Closed cases are anonymised this many
+# months after closing (with their timeline, files, hand-offs, callbacks, KCC call, knowledge gaps, training
+# texts, outbox rows and history rows); KCC calls and knowledge gaps without a case after
+# PRIVACY_UNLINKED_RECORD_MONTHS; the body of a sent e-mail after PRIVACY_OUTBOX_BODY_DAYS; audit events after
+# PRIVACY_AUDIT_EVENT_MONTHS. Staged uploads: STAGED_UPLOAD_MAX_AGE_HOURS; sessions: when they expire.
+PRIVACY_CLOSED_CASE_MONTHS = env.int("PRIVACY_CLOSED_CASE_MONTHS", default=24)
+PRIVACY_UNLINKED_RECORD_MONTHS = env.int("PRIVACY_UNLINKED_RECORD_MONTHS", default=24)
+PRIVACY_OUTBOX_BODY_DAYS = env.int("PRIVACY_OUTBOX_BODY_DAYS", default=30)
+PRIVACY_AUDIT_EVENT_MONTHS = env.int("PRIVACY_AUDIT_EVENT_MONTHS", default=36)
+
 # Knowledge base: an article not reviewed for this many days shows as "te herzien" in its team's list.
 KNOWLEDGE_REVIEW_DAYS = env.int("KNOWLEDGE_REVIEW_DAYS", default=365)
 
@@ -232,7 +318,9 @@ KVK_CACHE_SECONDS = env.int("KVK_CACHE_SECONDS", default=24 * 3600)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No tracking token, e-mail address or phone number from a URL in the log (e.g. "Not Found: /volgen/…").
+    "filters": {"mask_secrets": {"()": "config.logmask.MaskSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per successful task drowns the demo's console (tasks run in-process there); failures still show.
     "loggers": {"celery.app.trace": {"level": env.str("CELERY_TRACE_LOG_LEVEL", default="WARNING")}},

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from intake.views import home
@@ -13,8 +12,8 @@ urlpatterns = [
     path("uitzettingen/", include("routing.urls")),
     path("", include("knowledge.urls")),  # /kennisbank/, /veelgestelde-vragen/
     path("", include("followup.urls")),  # /bewaking/... and /volgen/<token>/beoordelen/
-    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),  # /inloggen/ (also 2FA, password reset), /uitloggen/, /oidc/
+    path("beheer-privacy/", include("privacy.urls")),  # data subject requests and the audit trail
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]

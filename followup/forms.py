@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from intake.forms import normalise_phone
+from teams.forms import IdChoiceField, UserChoiceField
 from teams.models import Team
-from teams.selectors import display_name, team_members
+from teams.selectors import team_members
 
 from .models import CallbackAttempt
 
@@ -28,13 +29,13 @@ class CallbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Schrijf kort waarover teruggebeld moet worden.")},
     )
-    team = forms.ModelChoiceField(
+    team = IdChoiceField(
         label=_("Team dat terugbelt"),
         queryset=Team.objects.none(),
         required=False,
         empty_label=_("– kies een team –"),
     )
-    assignee = forms.ModelChoiceField(
+    assignee = UserChoiceField(
         label=_("Of een medewerker"),
         queryset=get_user_model().objects.none(),
         required=False,
@@ -51,7 +52,6 @@ class CallbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(is_active=True).exclude(kind=Team.Kind.EXTERNAL)
         self.fields["assignee"].queryset = team_members()
-        self.fields["assignee"].label_from_instance = display_name
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"])

@@ -43,6 +43,10 @@ class CallbackRequest(models.Model):
         DONE = "done", _("Afgehandeld")
         CANCELLED = "cancelled", _("Vervallen")
 
+    class Purpose(models.TextChoices):
+        CALLBACK = "callback", _("Terugbellen")
+        DELIVER_ANSWER = "deliver_answer", _("Antwoord telefonisch doorgeven")
+
     class Result(models.TextChoices):
         REACHED = "reached", _("Bereikt")
         ASKED_TO_CALL_BACK = "asked_to_call_back", _("Niet bereikt; gevraagd zelf terug te bellen")
@@ -69,6 +73,13 @@ class CallbackRequest(models.Model):
         related_name="assigned_callbacks",
     )
     preferred_moment = models.CharField(_("voorkeursmoment"), max_length=120, blank=True)
+    # "Antwoord telefonisch doorgeven": the final answer to read out; the case closes when the call is reached
+    # (followup.services.case_answer_by_phone and callback_log_attempt).
+    purpose = models.CharField(_("doel"), max_length=20, choices=Purpose.choices, default=Purpose.CALLBACK)
+    answer = models.TextField(_("antwoord om door te geven"), blank=True)
+    answer_resolution = models.CharField(max_length=30, blank=True)
+    # A KCC callback request: its case exists only for this callback, so reaching the caller closes it.
+    closes_case = models.BooleanField(_("vraag sluiten als de beller is bereikt"), default=False)
     due_at = models.DateTimeField(_("terugbellen vóór"))
     deadline_policy = models.CharField(max_length=120, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)

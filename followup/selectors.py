@@ -24,10 +24,10 @@ OVERVIEW_LIMIT = 300
 
 
 def callbacks_for(user) -> QuerySet[CallbackRequest]:
-    """Team economie, KCC and coordinators see all; a department member their team's or their own."""
+    """Team economie and the KCC see all; a department member or coordinator their team's or their own."""
     roles = roles_for(user)
     base = CallbackRequest.objects.select_related("case", "team", "assignee", "created_by")
-    if sees_overviews(roles):
+    if roles.sees_all_overviews:
         return base
     if roles.is_department:
         return base.filter(Q(team_id__in=roles.department_team_ids) | Q(assignee=user))
@@ -150,7 +150,8 @@ def deadline_overview(user, *, today: date | None = None) -> list[Bucket]:
 
     Five queries whatever the numbers: two counts, the cases (with their open hand-offs) and the hand-offs.
     """
-    if not sees_overviews(roles_for(user)):
+    roles = roles_for(user)
+    if not sees_overviews(roles):
         return []
     today = today or timezone.localdate()
     week_end = today + timedelta(days=6 - today.weekday())
@@ -164,6 +165,12 @@ def deadline_overview(user, *, today: date | None = None) -> list[Bucket]:
         return "overdue" if deadline < today else "today" if deadline == today else "week"
 
     case_filter = Q(status__in=CLOCK_RUNNING, deadline__lte=week_end)
+    handoff_filter = Q(status__in=Handoff.OPEN_STATUSES, deadline__lte=week_end)
+    if not roles.sees_all_overviews:  # a department coordinator: their teams' hand-offs and those cases only
+        team_ids = roles.department_team_ids
+        handed_to_team = Handoff.objects.filter(team_id__in=team_ids, status__in=Handoff.OPEN_STATUSES)
+        case_filter &= Q(pk__in=handed_to_team.values("case_id"))
+        handoff_filter &= Q(team_id__in=team_ids)
     counts = Case.objects.filter(case_filter).aggregate(
         overdue=Count("pk", filter=overdue_q(today)),
         today=Count("pk", filter=Q(deadline=today)),
@@ -188,7 +195,6 @@ def deadline_overview(user, *, today: date | None = None) -> list[Bucket]:
         buckets[bucket_of(case.deadline)].cases.append(
             Row("case", case, case.deadline, f"{case.owner_team} · {owner}", case_reason(case))
         )
-    handoff_filter = Q(status__in=Handoff.OPEN_STATUSES, deadline__lte=week_end)
     counts = Handoff.objects.filter(handoff_filter).aggregate(
         overdue=Count("pk", filter=Q(deadline__lt=today)),
         today=Count("pk", filter=Q(deadline=today)),

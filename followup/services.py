@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from intake import services as intake_services
 from intake.models import Case, Message, Resolution
 from intake.outbox import OutboxMessage, queue_email
+from intake.selectors import Delivery
 from intake.timeline import Text
 from intake.workflow import CLOSED, Status
 from routing import services as routing_services
@@ -108,13 +109,17 @@ def callback_create(
     team: Team | None = None,
     assignee: User | None = None,
     preferred_moment: str = "",
+    moment: str = "",
+    closes_case: bool = False,
     actor: User,
 ) -> CallbackRequest:
-    """Record a promise to call back. Its deadline follows the team's policy, in office hours."""
+    """Record a promise to call back. Its deadline follows the team's policy, in office hours, or the part of
+    day the caller asked for (`moment`, a teams.deadlines.CallbackMoment). `closes_case`: the case exists only
+    for this callback (the KCC's), so reaching the caller closes it."""
     if not name.strip() or not phone.strip() or not subject.strip():
         raise FollowupNotAllowed(_("Vul naam, telefoonnummer en onderwerp in."))
     now = timezone.now()
-    deadline = callback_deadline(team, start=now)
+    deadline = callback_deadline(team, start=now, moment=moment)
     callback = CallbackRequest(
         case=case,
         name=name.strip()[:200],
@@ -123,6 +128,7 @@ def callback_create(
         team=team,
         assignee=assignee,
         preferred_moment=preferred_moment.strip()[:120],
+        closes_case=closes_case,
         due_at=deadline.due,
         deadline_policy=deadline.policy[:120],
         created_by=actor,
@@ -191,11 +197,104 @@ def callback_log_attempt(
         "attempt",
     )
     if (
+        outcome == CallbackAttempt.Outcome.REACHED
+        and callback.purpose == CallbackRequest.Purpose.DELIVER_ANSWER
+    ):
+        _answer_delivered_by_phone(callback, actor)
+    elif outcome == CallbackAttempt.Outcome.REACHED and callback.closes_case:
+        _kcc_question_answered_by_phone(callback, attempt, actor)
+    if (
         outcome != CallbackAttempt.Outcome.REACHED
         and callback.failed_attempts >= settings.FOLLOWUP_CALLBACK_MAX_FAILED
     ):
         _callback_failed(callback, actor, now)
     return attempt
+
+
+# ----------------------------------------------------------------------------------------------------------
+# An answer delivered by phone: the entrepreneur asked for it, or has no e-mail address
+# (intake.selectors.answer_delivery decides; casework's answer action calls case_answer_by_phone then).
+
+
+@transaction.atomic
+def case_answer_by_phone(
+    *, case: Case, actor: User, body: str, resolution: str = Resolution.ANSWERED, override_reason: str = ""
+) -> CallbackRequest:
+    """The final answer is ready but must be read out: a callback request "antwoord telefonisch doorgeven"
+    for the owner, with the answer. The case stays open; it closes as answered when the call is reached."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("contact", "owner").get(pk=case.pk)
+    if case.status in CLOSED:
+        raise FollowupNotAllowed(_("Deze vraag is al afgesloten."))
+    if resolution not in (Resolution.ANSWERED, Resolution.NOT_POSSIBLE):
+        raise ValueError(resolution)
+    if not case.contact.phone:
+        raise FollowupNotAllowed(_("Er is geen telefoonnummer bekend om het antwoord door te geven."))
+    if case.callbacks.filter(
+        purpose=CallbackRequest.Purpose.DELIVER_ANSWER, status=CallbackRequest.Status.OPEN
+    ).exists():
+        raise FollowupNotAllowed(
+            _("Er staat al een terugbelverzoek klaar om het antwoord telefonisch door te geven.")
+        )
+    callback = callback_create(
+        case=case,
+        name=case.contact.name,
+        phone=case.contact.phone,
+        subject=_("Antwoord telefonisch doorgeven"),
+        assignee=case.owner or actor,
+        actor=actor,
+    )
+    callback.purpose = CallbackRequest.Purpose.DELIVER_ANSWER
+    callback.answer, callback.answer_resolution = body, resolution
+    callback._history_user = actor
+    callback.save(update_fields=["purpose", "answer", "answer_resolution"])
+    if override_reason:  # closing with unfinished hand-offs was confirmed; they are withdrawn when it closes
+        intake_services.add_timeline_entry(
+            case=case,
+            kind=Message.Kind.SYSTEM,
+            actor=actor,
+            body=Text(
+                gettext_noop("Antwoord klaargezet met onafgeronde uitzettingen: %(reason)s"),
+                reason=override_reason,
+            ),
+        )
+    return callback
+
+
+def _answer_delivered_by_phone(callback: CallbackRequest, actor: User) -> None:
+    """The call was reached, so the answer was given: close the case as answered (if it is still open)."""
+    case = callback.case
+    case.refresh_from_db()
+    if case.status in CLOSED:
+        return
+    routing_services.case_close_with_answer(
+        case=case,
+        actor=actor,
+        body=callback.answer,
+        resolution=callback.answer_resolution or Resolution.ANSWERED,
+        delivered_by=Delivery.PHONE,
+    )
+
+
+def _kcc_question_answered_by_phone(callback: CallbackRequest, attempt: CallbackAttempt, actor: User) -> None:
+    """A KCC callback reached: the question was dealt with in that call, so its case closes as answered (if it is
+    still open), and does not wait as "Nieuw" in team economie's queue."""
+    case = callback.case
+    case.refresh_from_db()
+    if case.status in CLOSED:
+        return
+    _callback_timeline(
+        callback,
+        Text(gettext_noop("De beller is teruggebeld en bereikt: de vraag is telefonisch afgehandeld.")),
+        actor,
+        "case_closed",
+    )
+    routing_services.case_close_with_answer(
+        case=case,
+        actor=actor,
+        body=attempt.note or _("U bent teruggebeld en uw vraag is telefonisch beantwoord."),
+        resolution=Resolution.ANSWERED,
+        delivered_by=Delivery.PHONE,
+    )
 
 
 def claim_action(*, key: str, kind: str, case: Case | None = None, object_id: int | None = None) -> bool:
@@ -221,6 +320,10 @@ def _callback_failed(callback: CallbackRequest, actor: User, now: datetime) -> N
         return
     contact = callback.case.contact
     action = settings.FOLLOWUP_CALLBACK_FAILED_ACTION
+    # An answer to deliver by phone stays with the team: asking the entrepreneur to call would close the
+    # request while the answer is still undelivered.
+    if callback.purpose == CallbackRequest.Purpose.DELIVER_ANSWER:
+        action = "team"
     if action == "email_entrepreneur" and contact.email:
         phone = (
             callback.team.phone if callback.team and callback.team.phone else ""

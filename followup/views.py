@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from intake import selectors as intake_selectors
 from intake.workflow import TransitionNotAllowed
+from teams import audit
 from teams.access import role_required, roles_for, sees_overviews
 from teams.access import staff_member_required as staff_only
 
@@ -69,6 +70,7 @@ def callback_new(request, case_pk: int):
 
 
 @staff_only
+@audit.logged(audit.Action.VIEW, "followup.callbackrequest")
 def callback_detail(request, pk: int):
     callback = selectors.callback_for(request.user, pk)
     form = AttemptForm()
@@ -160,7 +162,7 @@ def deadline_overview(request):
 @require_POST
 @staff_only
 def rating_reopen(request, pk: int):
-    if not roles_for(request.user).sees_all_cases:
+    if not roles_for(request.user).owns_cases:
         raise Http404
     rating = SatisfactionRating.objects.filter(pk=pk).select_related("case").first()
     if rating is None:
@@ -177,7 +179,7 @@ def rating_reopen(request, pk: int):
 @require_POST
 @staff_only
 def waiting_decision(request, case_pk: int):
-    if not roles_for(request.user).sees_all_cases:
+    if not roles_for(request.user).owns_cases:
         raise Http404
     case = intake_selectors.case_detail_for(request.user, case_pk)
     form = WaitingDecisionForm(request.POST)

@@ -32,14 +32,14 @@ class CaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(SimpleHistoryAdmin):  # the history shows who changed what
     list_display = ["name", "kvk_number", "postcode", "account_manager"]
     search_fields = ["name", "kvk_number"]
     autocomplete_fields = ["account_manager"]
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(SimpleHistoryAdmin):
     list_display = ["name", "email", "phone", "company"]
     search_fields = ["name", "email", "phone"]
 
@@ -49,4 +49,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "template", "to_email", "status", "attempts", "case"]
     list_filter = ["status", "template"]
     search_fields = ["to_email", "key", "subject"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    # Never the (encrypted) tracking token; the bodies hold a placeholder instead of the link.
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields if f.name != "tracking_token_encrypted"]
+    exclude = ["tracking_token_encrypted"]

@@ -1,9 +1,13 @@
 """Intake forms. Every message is Dutch and says what to do; nothing the user entered is lost on an error.
 
-Uploads are checked by content (puremagic), not by name. Files that passed the check are kept as staged
-uploads when another field has an error, so the user does not have to choose them again.
+Uploads are checked by content, not by name: PDF and images by their signature (puremagic), Office files as
+real OOXML or ODF containers (with limits on their unpacked size), then by ClamAV when configured. The name
+staff see and download gets the extension of the detected type. Files that passed the check are kept as
+staged uploads when another field has an error, so the user does not have to choose them again.
 """
 
+import logging
+import zipfile
 from pathlib import PurePath
 
 import puremagic
@@ -11,15 +15,19 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from teams.forms import IdChoiceField
 from teams.models import Topic
 from teams.selectors import public_topics
 
-from . import normalise
+from . import normalise, virusscan
 from .models import Channel, ContactPreference
 from .services import UploadData
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_UPLOADS = {
     ".pdf": "application/pdf",
@@ -32,10 +40,69 @@ ALLOWED_UPLOADS = {
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
 ALLOWED_UPLOADS_TEXT = _("PDF, JPG, PNG, Word, Excel of OpenDocument")
+SIGNATURE_TYPES = [".pdf", ".png", ".jpg", ".jpeg"]  # recognised by puremagic; the first match wins
+OOXML_MAIN_PARTS = {  # the main part's content type in [Content_Types].xml; macro-enabled files differ
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": ".docx",
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": ".xlsx",
+}
+ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": ".odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": ".ods",
+}
+ZIP_MAX_ENTRIES = 10_000
+
+
+class ZipBomb(Exception):
+    pass
+
+
+def _office_type(upload: UploadedFile) -> str | None:
+    """The extension of a real OOXML (.docx/.xlsx) or ODF (.odt/.ods) container; None for any other ZIP.
+    Raises ZipBomb when it would unpack too large. Only the small type entries are read."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+            if len(entries) > ZIP_MAX_ENTRIES:
+                raise ZipBomb
+            if sum(e.file_size for e in entries) > settings.ATTACHMENT_MAX_EXPANDED_BYTES:
+                raise ZipBomb
+            ratio = settings.ATTACHMENT_MAX_ZIP_RATIO
+            if any(
+                e.file_size > 1_048_576 and e.file_size > ratio * max(e.compress_size, 1) for e in entries
+            ):
+                raise ZipBomb
+            names = {e.filename for e in entries}
+            if "mimetype" in names:
+                return ODF_MIMETYPES.get(archive.read("mimetype")[:200].strip())
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as types:
+                    content_types = types.read(1_048_576)
+                return next((ext for part, ext in OOXML_MAIN_PARTS.items() if part in content_types), None)
+            return None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, OSError):
+        return None  # damaged, encrypted or otherwise unreadable: not an Office file we accept
+    finally:
+        upload.seek(0)
+
+
+def detected_extension(upload: UploadedFile) -> str | None:
+    """The extension of the upload's real type, from ALLOWED_UPLOADS; None when it is not allowed."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if head.startswith(b"PK"):  # a ZIP: only a real Office container, whatever puremagic says
+        return _office_type(upload)
+    try:
+        detected = {m.extension.lower() for m in puremagic.magic_string(head)}
+    except puremagic.PureError:
+        detected = set()
+    return next((ext for ext in SIGNATURE_TYPES if ext in detected), None)
 
 
 def validate_upload(upload: UploadedFile) -> UploadData:
-    """Check size and real file type; returns what the service stores, or raises a Dutch ValidationError."""
+    """Check size, real file type and (when configured) viruses; returns what the service stores, with the
+    name's extension set to the detected type, or raises a Dutch ValidationError."""
     name = PurePath(upload.name or "bestand").name
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise forms.ValidationError(
@@ -49,23 +116,52 @@ def validate_upload(upload: UploadedFile) -> UploadData:
         )
     if upload.size == 0:
         raise forms.ValidationError(_("“%(name)s” is leeg."), params={"name": name}, code="empty")
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
     try:
-        detected = {m.extension.lower() for m in puremagic.magic_string(head)}
-    except puremagic.PureError:
-        detected = set()
-    allowed = detected & ALLOWED_UPLOADS.keys()
-    if not allowed:
+        extension = detected_extension(upload)
+    except ZipBomb:
+        raise forms.ValidationError(
+            _(
+                "“%(name)s” wordt uitgepakt te groot (meer dan %(max)s MB) en is daarom geweigerd. Sla het bestand op als PDF en probeer het opnieuw."
+            ),
+            params={"name": name, "max": settings.ATTACHMENT_MAX_EXPANDED_BYTES // 1_048_576},
+            code="zip_bomb",
+        ) from None
+    if extension is None:
         raise forms.ValidationError(
             _("“%(name)s” is geen toegestaan bestandstype. Toegestaan zijn: %(allowed)s."),
             params={"name": name, "allowed": ALLOWED_UPLOADS_TEXT},
             code="bad_type",
         )
-    suffix = PurePath(name).suffix.lower()
-    extension = suffix if suffix in allowed else sorted(allowed)[0]
+    _scan_for_viruses(upload, name)
+    path = PurePath(name)
+    if ALLOWED_UPLOADS.get(path.suffix.lower()) != ALLOWED_UPLOADS[extension]:
+        name = (
+            f"{path.stem or 'bestand'}{extension}"  # offerte.html that is a PDF reaches staff as offerte.pdf
+        )
     return UploadData(file=upload, original_name=name, content_type=ALLOWED_UPLOADS[extension])
+
+
+def _scan_for_viruses(upload: UploadedFile, name: str) -> None:
+    if not virusscan.is_configured():
+        return
+    try:
+        found = virusscan.scan(upload)
+    except virusscan.ScanUnavailable:
+        logger.warning("Virus scan unavailable; upload refused", exc_info=True)
+        raise forms.ValidationError(
+            _(
+                "We kunnen “%(name)s” nu niet op virussen controleren. Probeer het later opnieuw, of verstuur uw vraag zonder deze bijlage."
+            ),
+            params={"name": name},
+            code="scan_unavailable",
+        ) from None
+    if found:
+        logger.warning("Virus scan refused an upload: %s", found)
+        raise forms.ValidationError(
+            _("“%(name)s” is geweigerd: er is een virus of ander schadelijk bestand in gevonden."),
+            params={"name": name},
+            code="infected",
+        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -103,7 +199,7 @@ def normalise_kvk(value: str) -> str:
     return kvk
 
 
-class TopicChoiceField(forms.ModelChoiceField):
+class TopicChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Topic) -> str:
         return obj.name
 
@@ -170,13 +266,14 @@ class QuestionFieldsMixin(forms.Form):
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("phone", ""))
 
+    # Without a way to reach the entrepreneur the answer cannot be delivered: e-mail or phone is required.
+    no_way_to_reach = _("Vul uw e-mailadres of telefoonnummer in, zodat wij u kunnen antwoorden.")
+
     def clean(self):
         cleaned = super().clean()
         email, phone = cleaned.get("email"), cleaned.get("phone")
         if not email and not phone and "email" not in self.errors and "phone" not in self.errors:
-            self.add_error(
-                "email", _("Vul uw e-mailadres of telefoonnummer in, zodat wij u kunnen antwoorden.")
-            )
+            self.add_error("email", self.no_way_to_reach)
         preference = cleaned.get("preferred_contact")
         if preference == ContactPreference.PHONE and not phone and "phone" not in self.errors:
             self.add_error("phone", _("U kiest voor telefoon: vul dan ook uw telefoonnummer in."))
@@ -197,9 +294,11 @@ class AttachmentsMixin(forms.Form):
     )
     staged = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, staging=None, **kwargs):
+    def __init__(self, *args, staging=None, uploads_too_large=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.staging = staging  # intake.staging.StagingArea of this browser session, or None
+        # The request was larger than REQUEST_MAX_BYTES: its files were not read (intake.middleware).
+        self.uploads_too_large = uploads_too_large
         self.staged_files = []
         self.staged_token = ""
 
@@ -217,6 +316,16 @@ class AttachmentsMixin(forms.Form):
     def clean_attachments(self) -> list[UploadData]:
         uploads = self.cleaned_data.get("attachments") or []
         checked, errors = [], []
+        if self.uploads_too_large:
+            errors.append(
+                forms.ValidationError(
+                    _(
+                        "Uw bijlagen zijn samen groter dan %(max)s MB en zijn niet ontvangen. Kies minder of kleinere bestanden."
+                    ),
+                    params={"max": settings.REQUEST_MAX_BYTES // 1_048_576},
+                    code="request_too_large",
+                )
+            )
         for upload in uploads:
             try:
                 checked.append(validate_upload(upload))
@@ -257,9 +366,14 @@ class AttachmentsMixin(forms.Form):
 
 class PublicQuestionForm(AttachmentsMixin, QuestionFieldsMixin):
     consent = forms.BooleanField(
-        label=_("Ik geef toestemming dat de gemeente mijn gegevens gebruikt om mijn vraag te beantwoorden."),
-        help_text=_("Wij gebruiken uw gegevens alleen voor deze vraag. Lees onze privacyverklaring."),
+        label=_("Ik geef de gemeente toestemming om mijn vraag en gegevens zo te gebruiken."),
         error_messages={"required": _("Geef toestemming, anders kunnen wij uw vraag niet behandelen.")},
+    )
+    # What really happens with the question: it is answered, and its text (without the name and contact
+    # details, routing.services._example_text) becomes training data for the router.
+    consent_text = _(
+        "Wij gebruiken uw vraag en gegevens om uw vraag te beantwoorden. Daarnaast gebruiken wij de tekst van "
+        "uw vraag, zonder uw naam en contactgegevens, om vragen voortaan sneller bij het juiste team te krijgen."
     )
     field_order = [
         "question",
@@ -275,6 +389,18 @@ class PublicQuestionForm(AttachmentsMixin, QuestionFieldsMixin):
         "consent",
     ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The privacy statement next to the checkbox: a link when PRIVACY_URL is set (help text is not escaped
+        # by the form template, so it is built here with format_html).
+        if settings.PRIVACY_URL:
+            privacy = format_html(
+                '<a href="{}">{}</a>', settings.PRIVACY_URL, _("Lees onze privacyverklaring.")
+            )
+        else:
+            privacy = _("Meer hierover staat in de privacyverklaring van de gemeente.")
+        self.fields["consent"].help_text = format_html("{} {}", self.consent_text, privacy)
+
 
 class KccQuestionForm(AttachmentsMixin, QuestionFieldsMixin):
     channel = forms.ChoiceField(
@@ -285,6 +411,10 @@ class KccQuestionForm(AttachmentsMixin, QuestionFieldsMixin):
         ],
         initial=Channel.PHONE,
         widget=forms.RadioSelect,
+    )
+    no_way_to_reach = _(
+        "Vul het e-mailadres of telefoonnummer van de ondernemer in. Zonder een van beide kan het antwoord "
+        "de ondernemer niet bereiken."
     )
     field_order = [
         "channel",

@@ -63,6 +63,8 @@ class Company(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()  # who changed what: only staff change a company (companies.services)
+
     class Meta:
         ordering = ["name"]
         indexes = [
@@ -87,6 +89,8 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mailadres"), blank=True, db_index=True)
     phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()  # a public form never changes a contact (intake.services.find_requester)
 
     class Meta:
         ordering = ["name"]
@@ -120,6 +124,11 @@ class Case(models.Model):
     question = models.TextField(_("vraag"))
     company = models.ForeignKey(
         Company, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    # A KVK number typed for a company we know, by someone not known at it: the case joins that company only
+    # when staff confirm it (intake.services.case_confirm_kvk_claim); until then `company` stays as it was.
+    claimed_kvk_number = models.CharField(
+        _("opgegeven KVK-nummer (niet bevestigd)"), max_length=8, blank=True
     )
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="cases")
     preferred_contact = models.CharField(
@@ -160,6 +169,9 @@ class Case(models.Model):
 
     deadline = models.DateField(_("beantwoorden vóór"), null=True, blank=True)
     deadline_policy = models.CharField(max_length=120, blank=True)
+    # The later date a delay notice promised the entrepreneur (followup.sweep.delay_notice sets it in SQL).
+    # It counts only while it is after the deadline: intake.selectors.expected_answer_date.
+    expected_date = models.DateField(_("verwacht antwoord"), null=True, blank=True)
     paused_since = models.DateField(null=True, blank=True)
 
     resolution = models.CharField(_("afhandeling"), max_length=30, choices=Resolution.choices, blank=True)

@@ -165,3 +165,127 @@ def normalize(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Content tokens: normalised, alphanumeric, without stop words."""
     return [t for t in _TOKEN_RE.findall(normalize(text)) if t not in STOPWORDS]
+
+
+# Function words that occur in one of the two languages only (words both use, such as "is", "in", "we",
+# "die" or "was", are left out). Enough to tell a Dutch question from an English one, short ones included.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "for",
+        "from",
+        "with",
+        "without",
+        "about",
+        "at",
+        "by",
+        "on",
+        "into",
+        "onto",
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "done",
+        "have",
+        "has",
+        "having",
+        "i",
+        "you",
+        "he",
+        "she",
+        "it",
+        "we",
+        "they",
+        "my",
+        "your",
+        "his",
+        "its",
+        "our",
+        "their",
+        "me",
+        "him",
+        "us",
+        "them",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "when",
+        "why",
+        "how",
+        "can",
+        "could",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "need",
+        "needs",
+        "not",
+        "no",
+        "any",
+        "some",
+        "much",
+        "many",
+        "more",
+        "most",
+        "get",
+        "got",
+        "please",
+        "than",
+        "then",
+        "also",
+        "just",
+        "only",
+        "still",
+        "too",
+        "very",
+    ]
+) - {"is", "was", "of", "we", "me"}  # Dutch words too
+DUTCH_FUNCTION_WORDS = (
+    frozenset(
+        (
+            " ".join(sorted(STOPWORDS))
+            + " niet geen ook nog wel zijn mijn nodig welke welk wat hoe waar wanneer waarom mag moet kan kun "
+            "kunt wil wilt heb hebt heeft zit zitten krijg krijgt graag even eigen zelf iemand iets alle alleen "
+            "bij uit naar voor tot dus toch nu of en een het de"
+        ).split()
+    )
+    - ENGLISH_FUNCTION_WORDS
+)
+
+
+def detect_language(text: str, *, english_words: frozenset[str] | set[str] = frozenset()) -> str:
+    """ "en" or "nl" for a short question, from function words (and ``english_words``, content words that
+    only English uses, e.g. a router's glossary). Dutch when in doubt: that is what most people write."""
+    words = _TOKEN_RE.findall(normalize(text))
+    english = sum(1 for w in words if w in ENGLISH_FUNCTION_WORDS or w in english_words)
+    dutch = sum(1 for w in words if w in DUTCH_FUNCTION_WORDS)
+    return "en" if english > dutch else "nl"

@@ -5,6 +5,10 @@ intake can queue a receipt in its own transaction. Exactly-once comes from two t
 key (queuing the same notification twice keeps one row) and a compare-and-set claim before sending (delivering
 the same row twice sends once). A worker that dies mid-send leaves the row "sending"; the periodic re-queue
 picks it up after OUTBOX_STUCK_AFTER_SECONDS.
+
+A tracking token (the /volgen/<token>/ link, a bearer secret) is never stored readable: the stored body holds
+TRACKING_TOKEN_PLACEHOLDER instead, the row keeps the token only encrypted (intake.crypto), `deliver` puts it
+back into the e-mail it sends, and the encrypted token is wiped once the row is sent, skipped or given up.
 """
 
 import logging
@@ -17,6 +21,8 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from . import crypto
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +50,8 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=250)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # The tracking token of the link in the body, encrypted; empty once the row is sent, skipped or failed.
+    tracking_token_encrypted = models.TextField(blank=True, default="", db_default="", editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -83,14 +91,24 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
     return subject, text, render_html(subject, text)
 
 
+TRACKING_TOKEN_PLACEHOLDER = "volgcode-verborgen"
+
+
 def queue_email(
-    *, key: str, to: str, template: str, context: dict, audience: str, case=None
+    *, key: str, to: str, template: str, context: dict, audience: str, case=None, tracking_token: str = ""
 ) -> OutboxMessage:
-    """Queue one e-mail in the current transaction; a second call with the same key returns the first row."""
+    """Queue one e-mail in the current transaction; a second call with the same key returns the first row.
+
+    `tracking_token`: a secret that occurs in the rendered e-mail (the tracking link). It is stored only
+    encrypted, and only when the e-mail will be sent; the stored body holds a placeholder instead.
+    """
     existing = OutboxMessage.objects.filter(key=key).first()
     if existing is not None:
         return existing
     subject, text, html = render_email(template, context)
+    if tracking_token:
+        text = text.replace(tracking_token, TRACKING_TOKEN_PLACEHOLDER)
+        html = html.replace(tracking_token, TRACKING_TOKEN_PLACEHOLDER)
     row = OutboxMessage(
         key=key,
         case=case,
@@ -101,6 +119,7 @@ def queue_email(
         body_text=text,
         body_html=html,
         status=OutboxMessage.Status.QUEUED if to else OutboxMessage.Status.SKIPPED,
+        tracking_token_encrypted=crypto.encrypt(tracking_token) if tracking_token and to else "",
     )
     try:
         with transaction.atomic():
@@ -130,27 +149,44 @@ def deliver(message_id: int) -> bool:
     if not claimed:
         return False
     row = OutboxMessage.objects.get(pk=message_id)
+    try:
+        token = crypto.decrypt(row.tracking_token_encrypted) if row.tracking_token_encrypted else ""
+    except (
+        crypto.InvalidToken
+    ):  # another key (SECRET_KEY or FIELD_ENCRYPTION_KEY changed): retrying won't help
+        OutboxMessage.objects.filter(pk=row.pk).update(
+            status=OutboxMessage.Status.FAILED,
+            last_error="The tracking token cannot be decrypted with the current key.",
+            tracking_token_encrypted="",
+        )
+        return False
+    body_text, body_html = row.body_text, row.body_html or render_html(row.subject, row.body_text)
+    if token:
+        body_text = body_text.replace(TRACKING_TOKEN_PLACEHOLDER, token)
+        body_html = body_html.replace(TRACKING_TOKEN_PLACEHOLDER, token)
     email = EmailMultiAlternatives(
         subject=row.subject,
-        body=row.body_text,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to_email],
         headers={"X-Voordeur-Key": row.key},
     )
     # Rows queued in bulk by the sweep store only text; their HTML is the same text in the wrapper.
-    email.attach_alternative(row.body_html or render_html(row.subject, row.body_text), "text/html")
+    email.attach_alternative(body_html, "text/html")
     try:
         email.send()
     except Exception as exc:
         _record_failure(row, exc)
         raise
-    # The private tracking link was only needed to send; keep no readable copy of it (the case stores a hash).
+    # The private tracking link was only needed to send; keep no copy of it (the case stores a hash). Bodies
+    # stored before the placeholder existed are redacted too.
     OutboxMessage.objects.filter(pk=row.pk).update(
         status=OutboxMessage.Status.SENT,
         sent_at=timezone.now(),
         last_error="",
         body_text=redact_tracking_links(row.body_text),
         body_html=redact_tracking_links(row.body_html),
+        tracking_token_encrypted="",
     )
     return True
 
@@ -165,10 +201,12 @@ def redact_tracking_links(text: str) -> str:
 def _record_failure(row: OutboxMessage, exc: Exception) -> None:
     final = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
     backoff = timedelta(seconds=min(3600, 30 * 2 ** max(0, row.attempts - 1)))
+    update = {"tracking_token_encrypted": ""} if final else {}  # given up: the token is not needed any more
     OutboxMessage.objects.filter(pk=row.pk).update(
         status=OutboxMessage.Status.FAILED if final else OutboxMessage.Status.QUEUED,
         last_error=f"{type(exc).__name__}: {exc}"[:1000],
         next_attempt_at=timezone.now() + backoff,
+        **update,
     )
 
 

@@ -18,6 +18,7 @@ from .models import (
     Case,
     Company,
     Contact,
+    ContactPreference,
     Message,
     sbi_code_list,
 )
@@ -89,6 +90,25 @@ def case_timeline(case: Case, *, public_only: bool = False) -> list[TimelineItem
     return sorted(items, key=lambda item: item.at)
 
 
+class Delivery:
+    """How a final answer reaches the entrepreneur."""
+
+    EMAIL = "email"
+    PHONE = "phone"  # read out in a call: followup's callback request "antwoord telefonisch doorgeven"
+    NONE = "none"  # neither an e-mail address nor a phone number (old cases): only on the tracking page
+
+
+def answer_delivery(case: Case) -> str:
+    """The one place that decides how the answer will be delivered: by phone when the entrepreneur asked for
+    it (and gave a number) or when there is no e-mail address; else by e-mail."""
+    contact = case.contact
+    if contact.phone and (case.preferred_contact == ContactPreference.PHONE or not contact.email):
+        return Delivery.PHONE
+    if contact.email:
+        return Delivery.EMAIL
+    return Delivery.NONE
+
+
 def attachment_for_staff(user, pk: int) -> Attachment:
     try:
         return Attachment.objects.select_related("case").get(pk=pk, case__in=cases_for(user))
@@ -110,8 +130,8 @@ def public_topic_by_slug(slug: str):
     return public_topics().filter(slug=slug).first()
 
 
-def case_counts(user) -> dict[str, int]:
-    """The dashboard's counters in one query."""
+def case_counts(user, *, extra: dict[str, Q] | None = None) -> dict[str, int]:
+    """The dashboard's counters in one query; `extra` adds counters from higher layers (name -> condition)."""
     from django.db.models import Count
     from django.utils import timezone
 
@@ -124,25 +144,16 @@ def case_counts(user) -> dict[str, int]:
         triage=Count("pk", filter=Q(status__in=OPEN, needs_triage=True)),
         overdue=Count("pk", filter=overdue_q(today)),
         waiting_department=Count("pk", filter=Q(status=Status.WAITING_DEPARTMENT)),
+        **{name: Count("pk", filter=condition) for name, condition in (extra or {}).items()},
     )
 
 
 def expected_answer_date(case: Case):
-    """The date the entrepreneur may expect an answer: the deadline, or the later date of a delay notice."""
-    from datetime import date
-
-    notice = (
-        case.messages.filter(kind=Message.Kind.FOLLOWUP, is_public=True, data__event="delay_notice")
-        .order_by("-created_at", "-pk")
-        .values_list("data", flat=True)
-        .first()
-    )
-    try:
-        announced = date.fromisoformat(str(notice["due"])[:10]) if notice else None
-    except (KeyError, TypeError, ValueError):
-        announced = None
-    if announced and (case.deadline is None or announced > case.deadline):
-        return announced
+    """The date the entrepreneur may expect an answer: the deadline, or the later date a delay notice gave
+    (``Case.expected_date``, set by followup.sweep.delay_notice). An older expected date (before a reopened
+    case's new deadline) no longer counts."""
+    if case.expected_date and (case.deadline is None or case.expected_date > case.deadline):
+        return case.expected_date
     return case.deadline
 
 

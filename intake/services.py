@@ -4,10 +4,12 @@ its outgoing notifications are stored together or not at all.
 Statuses change only through `case_transition`, which checks the table in `intake.workflow` first.
 """
 
+import re
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from intake.outbox import OutboxMessage, queue_email
@@ -23,10 +26,10 @@ from teams.deadlines import case_deadline, get_calendar
 from teams.models import Team, Topic
 from teams.selectors import owner_team
 
-from .models import Attachment, Case, Company, Contact, Message, ReferenceSequence, Resolution
-from .selectors import account_manager_for
+from .models import Attachment, Case, Channel, Company, Contact, Message, ReferenceSequence, Resolution
+from .selectors import Delivery, account_manager_for, answer_delivery
 from .timeline import Text
-from .workflow import CLOSED, Status, check_transition
+from .workflow import CLOSED, Status, TransitionNotAllowed, check_transition
 
 User = AbstractBaseUser
 
@@ -79,38 +82,60 @@ def next_reference(year: int | None = None) -> str:
         return f"OND-{year}-{sequence.last_number + 1:05d}"
 
 
-def find_or_create_company(*, kvk_number: str, name: str, email: str) -> Company | None:
-    """Match on KVK number first, then on a known contact's e-mail; create only when we have something."""
-    if kvk_number:
-        company, created = Company.objects.get_or_create(kvk_number=kvk_number, defaults={"name": name})
-        if not created and name and not company.name:
-            company.name = name
-            company.save(update_fields=["name"])
-        return company
+@dataclass(frozen=True)
+class Requester:
+    """Who asked, as far as an unverified form lets us know: the company (or None), the contact, and a KVK
+    number typed for a company we already know but that this person is not known at (a claim to confirm)."""
+
+    company: Company | None
+    contact: Contact
+    claimed_kvk_number: str = ""
+
+
+def find_requester(*, kvk_number: str, company_name: str, name: str, email: str, phone: str) -> Requester:
+    """What a public form (later the API and e-mail) may do with companies and contacts: never change them.
+
+    - A known contact is joined only when the e-mail address matches (case-insensitive); their name and
+      phone stay as they are. Otherwise a new contact is created.
+    - A KVK number of a company we already know links the case only when the matched contact belongs to
+      that company; else it is recorded as a claim that staff confirm (`case_confirm_kvk_claim`).
+    - A new KVK number (or only a name) creates a new company: it has no data to take over.
+    """
+    known = None
     if email:
-        contact = Contact.objects.filter(email__iexact=email, company__isnull=False).select_related("company")
-        match = contact.order_by("-created_at").first()
-        if match:
-            return match.company
-    if name:
-        return Company.objects.create(name=name)
-    return None
+        known = (
+            Contact.objects.filter(email__iexact=email)
+            .select_related("company")
+            .order_by("-created_at")
+            .first()
+        )
+    claim = ""
+    if kvk_number:
+        company, created = Company.objects.get_or_create(
+            kvk_number=kvk_number, defaults={"name": company_name}
+        )
+        if not created and not (known and known.company_id == company.pk):
+            company, claim = (known.company if known else None), kvk_number
+    elif known and known.company_id:
+        company = known.company
+    elif company_name:
+        company = Company.objects.create(name=company_name)
+    else:
+        company = None
+    contact = known or Contact.objects.create(company=company, name=name, email=email, phone=phone)
+    return Requester(company=company, contact=contact, claimed_kvk_number=claim)
 
 
-def find_or_create_contact(*, company: Company | None, name: str, email: str, phone: str) -> Contact:
+def find_or_create_contact(*, company: Company, name: str, email: str, phone: str) -> Contact:
+    """A staff path that chose the company itself (KCC screen, company visit): a contact of that company with
+    the same e-mail address (or, without one, the same phone number), else a new one. Never changed here."""
+    contacts = Contact.objects.filter(company=company).order_by("-created_at")
     contact = None
     if email:
-        contact = Contact.objects.filter(email__iexact=email, company=company).order_by("-created_at").first()
+        contact = contacts.filter(email__iexact=email).first()
     elif phone:
-        contact = Contact.objects.filter(phone=phone, company=company).order_by("-created_at").first()
-    if contact is None:
-        return Contact.objects.create(company=company, name=name, email=email, phone=phone)
-    changed = [f for f, v in (("name", name), ("phone", phone)) if v and getattr(contact, f) != v]
-    for field in changed:
-        setattr(contact, field, {"name": name, "phone": phone}[field])
-    if changed:
-        contact.save(update_fields=changed)
-    return contact
+        contact = contacts.filter(phone=phone).first()
+    return contact or Contact.objects.create(company=company, name=name, email=email, phone=phone)
 
 
 def tracking_url(token: str) -> str:
@@ -134,9 +159,18 @@ def case_submit(
     created_by: User | None = None,
     company: Company | None = None,
 ) -> SubmittedCase:
-    """`company`: a known company (KCC screen, company visit); otherwise it is found or created."""
-    company = company or find_or_create_company(kvk_number=kvk_number, name=company_name, email=email)
-    contact = find_or_create_contact(company=company, name=contact_name, email=email, phone=phone)
+    """`company`: a company staff chose (KCC screen, company visit); otherwise `find_requester` decides, and
+    never changes an existing company or contact."""
+    if company is not None:
+        requester = Requester(
+            company=company,
+            contact=find_or_create_contact(company=company, name=contact_name, email=email, phone=phone),
+        )
+    else:
+        requester = find_requester(
+            kvk_number=kvk_number, company_name=company_name, name=contact_name, email=email, phone=phone
+        )
+    company, contact = requester.company, requester.contact
     token = secrets.token_urlsafe(32)
     deadline = case_deadline(topic)
     case = Case(
@@ -145,6 +179,7 @@ def case_submit(
         subject=subject,
         question=question,
         company=company,
+        claimed_kvk_number=requester.claimed_kvk_number,
         contact=contact,
         preferred_contact=preferred_contact,
         topic=topic,
@@ -162,11 +197,12 @@ def case_submit(
         kind=Message.Kind.QUESTION,
         is_public=True,
         author=created_by,
-        author_name=contact.name,
+        author_name=contact_name or contact.name,  # as typed; a known contact is not renamed
         body=question,
         data={"channel": channel},
     )
     _store_attachments(case, message, attachments)
+    _record_what_was_typed(case, contact=contact, name=contact_name, phone=phone, claim=requester)
     queue_email(
         key=f"receipt:{case.pk}",
         to=contact.email,
@@ -174,8 +210,88 @@ def case_submit(
         context={"case": case, "contact": contact, "tracking_url": tracking_url(token)},
         audience=OutboxMessage.Audience.ENTREPRENEUR,
         case=case,
+        tracking_token=token,  # stored encrypted only; the stored body holds a placeholder
     )
     return SubmittedCase(case=case, tracking_token=token)
+
+
+def _record_what_was_typed(case: Case, *, contact: Contact, name: str, phone: str, claim: Requester) -> None:
+    """Nothing typed is lost: details that differ from the known contact, and a KVK claim, go on the timeline
+    for staff (the contact itself is not changed)."""
+    differs = [
+        value for value, known in ((name, contact.name), (phone, contact.phone)) if value and value != known
+    ]
+    if differs:
+        add_timeline_entry(
+            case=case,
+            kind=Message.Kind.SYSTEM,
+            body=Text(
+                gettext_noop(
+                    "Opgegeven gegevens wijken af van de bekende contactpersoon (niet overgenomen): %(typed)s"
+                ),
+                typed=", ".join(differs),
+            ),
+            data={"typed_name": name, "typed_phone": phone},
+        )
+    if claim.claimed_kvk_number:
+        add_timeline_entry(
+            case=case,
+            kind=Message.Kind.SYSTEM,
+            body=Text(
+                gettext_noop(
+                    "KVK %(kvk)s opgegeven, nog niet bevestigd: de vraag is nog niet aan dat bedrijf gekoppeld."
+                ),
+                kvk=claim.claimed_kvk_number,
+            ),
+            data={"event": "kvk_claim", "kvk": claim.claimed_kvk_number},
+        )
+
+
+@transaction.atomic
+def case_forward(
+    *,
+    question: str,
+    contact_name: str,
+    channel: str,
+    actor: User,
+    email: str = "",
+    phone: str = "",
+    company_name: str = "",
+) -> SubmittedCase:
+    """A question that reached a colleague by mistake (phone, mail, counter), forwarded to team economie.
+
+    It is submitted like any other question (the receipt, the account manager, the registered steps such as
+    the router) and the timeline records who forwarded it and how it came in.
+    """
+    submitted = case_submit(
+        question=question,
+        contact_name=contact_name,
+        email=email,
+        phone=phone,
+        preferred_contact="email" if email else "phone",
+        company_name=company_name,
+        channel=channel,
+        created_by=actor,
+    )
+    add_timeline_entry(
+        case=submitted.case,
+        kind=Message.Kind.ROUTING,
+        body=Text(
+            gettext_noop("Doorgestuurd naar team economie door %(name)s. Binnengekomen via: %(channel)s."),
+            name=display_name(actor),
+            channel=Text.of_label(Channel(channel).label),
+        ),
+        actor=actor,
+        data={"event": "forwarded", "forwarded_by": actor.pk, "channel": channel},
+    )
+    after_submit(submitted.case)
+    return submitted
+
+
+def stored_suffix(upload: UploadData) -> str:
+    """The file's extension on disk: that of its name, which validate_upload set to the detected type."""
+    suffix = PurePath(upload.original_name).suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z]{3,4}", suffix) else ""
 
 
 def _store_attachments(case: Case, message: Message | None, uploads: Sequence[UploadData]) -> None:
@@ -183,7 +299,7 @@ def _store_attachments(case: Case, message: Message | None, uploads: Sequence[Up
         attachment = Attachment(
             case=case,
             message=message,
-            stored_name=uuid.uuid4().hex,
+            stored_name=uuid.uuid4().hex + stored_suffix(upload),
             original_name=upload.original_name[:255],
             content_type=upload.content_type,
             size=upload.file.size,
@@ -272,9 +388,14 @@ def _notify_entrepreneur(case: Case, *, key: str, template: str, context: dict |
     )
 
 
-def notify_owner(case: Case, *, key: str, template: str, context: dict | None = None) -> None:
-    """Tell the case owner (or, without one, team economie's mailbox)."""
-    to = case.owner.email if case.owner and case.owner.email else case.owner_team.email
+def notify_owner(
+    case: Case, *, key: str, template: str, context: dict | None = None, recipient: User | None = None
+) -> None:
+    """Tell `recipient` (e.g. whoever made a hand-off), else the case owner, else team economie's mailbox."""
+    to = next(
+        (u.email for u in (recipient, case.owner) if u is not None and u.email),
+        case.owner_team.email,
+    )
     queue_email(
         key=key,
         to=to,
@@ -309,6 +430,49 @@ def case_take_ownership(*, case: Case, actor: User, owner: User | None = None) -
     if case.status == Status.NEW:
         case_transition(
             case=case, to=Status.IN_PROGRESS, actor=actor, reason=Text(gettext_noop("In behandeling genomen"))
+        )
+    return case
+
+
+@transaction.atomic
+def case_confirm_kvk_claim(*, case: Case, actor: User) -> Case:
+    """Staff confirm the KVK number the entrepreneur typed: the case joins that company (and so its timeline).
+    A contact without a company joins it too. The company and the contact's details are not changed."""
+    case = _lock(case)
+    kvk = case.claimed_kvk_number
+    if not kvk:
+        raise TransitionNotAllowed(_("Bij deze vraag is geen KVK-nummer te bevestigen."))
+    company, _created = Company.objects.get_or_create(kvk_number=kvk)
+    case.company, case.claimed_kvk_number = company, ""
+    fields = ["company", "claimed_kvk_number", "updated_at"]
+    manager = account_manager_for(company) if case.owner_id is None else None
+    if manager is not None:
+        case.owner = manager
+        fields.append("owner")
+    case._history_user = actor
+    case.save(update_fields=fields)
+    contact = case.contact
+    if contact.company_id is None:
+        contact.company = company
+        contact._history_user = actor
+        contact.save(update_fields=["company"])
+    add_timeline_entry(
+        case=case,
+        kind=Message.Kind.SYSTEM,
+        actor=actor,
+        body=Text(
+            gettext_noop("KVK %(kvk)s bevestigd: de vraag hoort bij %(company)s."),
+            kvk=kvk,
+            company=str(company),
+        ),
+        data={"event": "kvk_confirmed", "kvk": kvk, "company": company.pk},
+    )
+    if manager is not None:
+        add_timeline_entry(
+            case=case,
+            kind=Message.Kind.SYSTEM,
+            actor=actor,
+            body=Text(gettext_noop("Accountmanager: %(name)s"), name=display_name(manager)),
         )
     return case
 
@@ -455,18 +619,39 @@ def case_resume(*, case: Case, actor: User | None, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_answer(*, case: Case, actor: User, body: str, resolution: str = Resolution.ANSWERED) -> Case:
-    """Send the final answer (one voice to the outside) and close the case."""
+def case_answer(
+    *,
+    case: Case,
+    actor: User,
+    body: str,
+    resolution: str = Resolution.ANSWERED,
+    delivered_by: str = "",
+) -> Case:
+    """Record the final answer (one voice to the outside) and close the case.
+
+    `delivered_by` is how the answer reached the entrepreneur: "email" (it is mailed now), "phone" (it was
+    read out on the phone: followup closes a phone answer when the call is reached) or "none"; by default
+    `answer_delivery(case)` decides. Only an e-mail delivery queues an e-mail.
+    """
     case = _lock(case)
     if resolution not in (Resolution.ANSWERED, Resolution.ANSWERED_FIRST_CONTACT, Resolution.NOT_POSSIBLE):
         raise ValueError(resolution)
+    delivered_by = delivered_by or answer_delivery(case)
     case_transition(
         case=case, to=Status.ANSWERED, actor=actor, reason=Text.of_label(Resolution(resolution).label)
     )
     case.resolution = resolution
     case.save(update_fields=["resolution"])
-    message = add_timeline_entry(case=case, kind=Message.Kind.ANSWER, body=body, actor=actor, is_public=True)
-    _notify_entrepreneur(case, key=f"answer:{message.pk}", template="answer", context={"body": body})
+    message = add_timeline_entry(
+        case=case,
+        kind=Message.Kind.ANSWER,
+        body=body,
+        actor=actor,
+        is_public=True,
+        data={"delivered_by": delivered_by},
+    )
+    if delivered_by == Delivery.EMAIL:
+        _notify_entrepreneur(case, key=f"answer:{message.pk}", template="answer", context={"body": body})
     return case
 
 

@@ -1,13 +1,16 @@
-"""Uploads that passed the content check survive a form error: they wait here, tied to the session."""
+"""Uploads that passed the content check survive a form error: they wait here, tied to the session, for at
+most STAGED_UPLOAD_MAX_AGE_HOURS (Celery beat runs `purge_staged_uploads_task`)."""
 
 import uuid
 from datetime import timedelta
 
+from celery import shared_task
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from .models import StagedUpload
-from .services import UploadData
+from .services import UploadData, stored_suffix
 
 
 class Staged:
@@ -42,7 +45,7 @@ class StagingArea:
             size=upload.file.size,
         )
         upload.file.seek(0)
-        row.file.save(row.id.hex, upload.file, save=False)
+        row.file.save(row.id.hex + stored_suffix(upload), upload.file, save=False)
         row.save()
         return Staged(row)
 
@@ -58,10 +61,18 @@ class StagingArea:
             row.delete()
 
 
-def purge_staged_uploads(older_than: timedelta = timedelta(days=1)) -> int:
+def purge_staged_uploads(older_than: timedelta | None = None) -> int:
+    """Delete staged uploads (row and file) older than STAGED_UPLOAD_MAX_AGE_HOURS; returns how many."""
+    if older_than is None:
+        older_than = timedelta(hours=settings.STAGED_UPLOAD_MAX_AGE_HOURS)
     count = 0
     for row in StagedUpload.objects.filter(created_at__lt=timezone.now() - older_than).iterator():
         row.file.delete(save=False)
         row.delete()
         count += 1
     return count
+
+
+@shared_task
+def purge_staged_uploads_task() -> int:
+    return purge_staged_uploads()

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
-from . import selectors, services
+from . import crypto, selectors, services
 from .forms import PublicQuestionForm, ReplyForm
 from .models import Case
 from .staging import StagingArea
@@ -48,7 +49,8 @@ def submit_question(form, *, channel: str, created_by=None) -> services.Submitte
 def form_with_staging(form_class, request, **kwargs):
     staging = StagingArea(request)
     if request.method == "POST":
-        return form_class(request.POST, request.FILES, staging=staging, **kwargs)
+        too_large = getattr(request, "uploads_too_large", False)  # set by intake.middleware
+        return form_class(request.POST, request.FILES, staging=staging, uploads_too_large=too_large, **kwargs)
     return form_class(staging=staging, initial=kwargs.pop("initial", None), **kwargs)
 
 
@@ -66,25 +68,36 @@ def ask(request):
     if request.method == "POST":
         if form.is_valid():
             submitted = submit_question(form, channel="web")
-            request.session["submitted_case"] = {"id": submitted.case.pk, "token": submitted.tracking_token}
+            # The confirmation page shows the tracking link; the session (kept two weeks) holds it only
+            # encrypted, and the page shows it for ASK_DONE_LINK_SECONDS (a reload still works).
+            request.session["submitted_case"] = {
+                "id": submitted.case.pk,
+                "token": crypto.encrypt(submitted.tracking_token),
+            }
             return redirect("intake:ask-done")
         rerender_with_staged(form)
     return render(request, "intake/ask.html", {"form": form}, status=400 if form.errors else 200)
 
 
+ASK_DONE_LINK_SECONDS = 600
+
+
+@never_cache  # the page holds the tracking link: no copy in the browser's or a proxy's cache
 def ask_done(request):
     submitted = request.session.get("submitted_case")
     if not submitted:
         return redirect("intake:ask")
     case = Case.objects.select_related("contact").get(pk=submitted["id"])
+    token = ""
+    if submitted.get("token"):
+        try:
+            token = crypto.decrypt(submitted["token"], ttl=ASK_DONE_LINK_SECONDS)
+        except crypto.InvalidToken:  # expired: forget it; the receipt e-mail has the link
+            request.session["submitted_case"] = {"id": case.pk}
     return render(
         request,
         "intake/ask_done.html",
-        {
-            "case": case,
-            "tracking_url": services.tracking_url(submitted["token"]),
-            "token": submitted["token"],
-        },
+        {"case": case, "tracking_url": services.tracking_url(token) if token else "", "token": token},
     )
 
 

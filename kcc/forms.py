@@ -3,14 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intake.forms import TopicChoiceField, normalise_phone
+from intake.forms import normalise_phone
+from teams.deadlines import CallbackMoment
+from teams.forms import IdChoiceField, TopicChoiceField
 from teams.models import Team
 from teams.selectors import active_topics
 
 from .models import KccCall
 
 
-class TeamChoiceField(forms.ModelChoiceField):
+class TeamChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Team) -> str:
         return f"{obj.name} – {obj.phone}" if obj.phone else obj.name
 
@@ -51,11 +53,19 @@ class KccCallForm(forms.Form):
         required=False,
         empty_label=_("Kies een team"),
     )
-    callback_moment = forms.CharField(
+    callback_moment = forms.ChoiceField(
         label=_("Voorkeursmoment terugbellen"),
-        max_length=120,
+        choices=CallbackMoment.choices,
+        initial=CallbackMoment.ASAP,
         required=False,
-        help_text=_("Bijvoorbeeld: morgenochtend."),
+        help_text=_("We bellen terug vóór het einde van dit dagdeel (ochtend tot 12.00 uur) op een werkdag."),
+        error_messages={"invalid_choice": _("Kies een moment uit de lijst.")},
+    )
+    callback_note = forms.CharField(
+        label=_("Toelichting moment"),
+        max_length=100,
+        required=False,
+        help_text=_("Bij “anders”, bijvoorbeeld: maandag na 14 uur."),
     )
     could_not_answer = forms.BooleanField(
         label=_("Ik kon deze vraag niet zelf beantwoorden (kennis ontbreekt)"), required=False
@@ -73,16 +83,33 @@ class KccCallForm(forms.Form):
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("phone", ""))
 
-    def check_outcome(self, outcome: str, *, contact_phone: str = "", contact_name: str = "") -> bool:
-        """Outcome-specific checks, with a Dutch message on the field to fix."""
+    def check_outcome(self, outcome: str, *, contact=None, company=None) -> bool:
+        """Outcome-specific checks, with a Dutch message on the field to fix.
+
+        Only a question answered on the spot may be logged without a way to reach the caller: every other
+        outcome needs a name and a phone number or e-mail address, typed or from the chosen contact/company.
+        """
         data = self.cleaned_data
+        name = data.get("contact_name") or (contact.name if contact else "")
+        phone = data.get("phone") or (contact.phone if contact else "") or (company.phone if company else "")
+        email = data.get("email") or (contact.email if contact else "") or (company.email if company else "")
         if outcome == KccCall.Outcome.ANSWERED and not data.get("article"):
             self.add_error(None, _("Kies het kennisartikel waarmee u de vraag heeft beantwoord."))
         if outcome == KccCall.Outcome.TRANSFERRED and not data.get("team"):
             self.add_error("team", _("Kies het team waarmee u doorverbindt."))
         if outcome == KccCall.Outcome.CALLBACK:
-            if not (data.get("phone") or contact_phone):
+            if not phone:
                 self.add_error("phone", _("Vul het telefoonnummer in waarop we terugbellen."))
-            if not (data.get("contact_name") or contact_name):
+            if not name:
                 self.add_error("contact_name", _("Vul de naam in van wie we terugbellen."))
+            if data.get("callback_moment") == CallbackMoment.OTHER and not data.get("callback_note"):
+                self.add_error("callback_note", _("Schrijf op wanneer de beller teruggebeld wil worden."))
+        elif outcome != KccCall.Outcome.ANSWERED:
+            if not name:
+                self.add_error("contact_name", _("Vul de naam van de beller in."))
+            if not (phone or email):
+                self.add_error(
+                    "phone",
+                    _("Vul een telefoonnummer of e-mailadres in waarop we de beller kunnen bereiken."),
+                )
         return not self.errors

@@ -40,6 +40,10 @@ class KccCall(models.Model):
         help_text=_("Doorverbonden met, of terugbelverzoek voor, dit team."),
     )
     outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
+    # Who called and how to reach them: a transfer has no case, so the call log keeps it itself.
+    caller_name = models.CharField(_("naam beller"), max_length=200, blank=True)
+    caller_phone = models.CharField(_("telefoonnummer beller"), max_length=30, blank=True)
+    caller_email = models.EmailField(_("e-mailadres beller"), blank=True)
     could_not_answer = models.BooleanField(_("KCC kon niet antwoorden"), default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -1,5 +1,7 @@
-"""The KCC's outcomes for a call, each one service (one transaction): the case is created through
-case_submit, the outcome is on its timeline, and the call is logged (KccCall) for the KCC report.
+"""The KCC's outcomes for a call, each one service (one transaction): the call is logged (KccCall) for the
+KCC report and the company timeline. An answer, a callback request and a question for team economie get a case
+(through case_submit, the outcome on its timeline); a warm transfer is only a call-log entry, so it leaves no
+case behind in team economie's queue.
 
 Knowledge (the article used, a knowledge gap), routing and callback requests live in the layers below; the
 outcome services here compose them, so the view calls one service per outcome.
@@ -19,6 +21,7 @@ from intake.timeline import Text
 from knowledge import services as knowledge_services
 from knowledge.models import KnowledgeArticle
 from routing.services import route_case
+from teams.deadlines import CallbackMoment
 from teams.models import Team, Topic
 
 from .models import KccCall
@@ -49,9 +52,25 @@ def _caller_name(call: Call) -> str:
     return _("Beller (naam onbekend)")
 
 
+def _phone(call: Call) -> str:
+    """Typed, else the chosen contact's, else the company's general number."""
+    return (
+        call.phone
+        or (call.contact.phone if call.contact else "")
+        or (call.company.phone if call.company else "")
+    )
+
+
+def _email(call: Call) -> str:
+    return (
+        call.email
+        or (call.contact.email if call.contact else "")
+        or (call.company.email if call.company else "")
+    )
+
+
 def _open_case(call: Call, actor: User) -> Case:
-    email = call.email or (call.contact.email if call.contact else "")
-    phone = call.phone or (call.contact.phone if call.contact else "")
+    email, phone = _email(call), _phone(call)
     submitted = case_submit(
         question=call.question,
         contact_name=_caller_name(call),
@@ -66,22 +85,26 @@ def _open_case(call: Call, actor: User) -> Case:
     return submitted.case
 
 
-def _log(call: Call, case: Case, actor: User, outcome: str, team: Team | None = None) -> KccCall:
+def _log(call: Call, case: Case | None, actor: User, outcome: str, team: Team | None = None) -> KccCall:
     """Log the call for the KCC report; a question the KCC could not answer is a knowledge gap."""
+    topic = call.topic or (case.topic if case else None)
     logged = KccCall.objects.create(
         agent=actor,
-        company=case.company,
-        contact=case.contact,
+        company=case.company if case else call.company,
+        contact=case.contact if case else call.contact,
         case=case,
         question=call.question,
-        topic=call.topic or case.topic,
+        topic=topic,
         team=team,
         outcome=outcome,
         could_not_answer=call.could_not_answer,
+        caller_name=(call.contact_name or (call.contact.name if call.contact else ""))[:200],
+        caller_phone=_phone(call)[:30],
+        caller_email=_email(call),
     )
     if call.could_not_answer:
         knowledge_services.record_gap(
-            topic=call.topic or case.topic, question=call.question, actor=actor, case=case, call=logged
+            topic=topic, question=call.question, actor=actor, case=case, call=logged
         )
     return logged
 
@@ -111,34 +134,29 @@ def kcc_answer_on_the_spot(*, call: Call, actor: User, article: KnowledgeArticle
 
 @transaction.atomic
 def kcc_transfer(*, call: Call, team: Team, actor: User) -> KccCall:
-    """Put through to a team's direct number; team economie owns the case, the transfer is on its timeline."""
-    case = _open_case(call, actor)
-    add_timeline_entry(
-        case=case,
-        kind=Message.Kind.ROUTING,
-        actor=actor,
-        body=Text(
-            gettext_noop("Door het KCC doorverbonden met %(team)s (%(phone)s)."),
-            team=team.name,
-            phone=team.phone or Text(gettext_noop("geen direct nummer")),
-        ),
-        data={"kcc_outcome": KccCall.Outcome.TRANSFERRED, "team": team.slug},
-    )
-    route_case(case=case)
-    return _log(call, case, actor, KccCall.Outcome.TRANSFERRED, team)
+    """A warm transfer to a team's direct number: the team takes the question in that call, so there is no
+    case, only the call-log entry (the KCC report and the company timeline show it)."""
+    return _log(call, None, actor, KccCall.Outcome.TRANSFERRED, team)
 
 
 @transaction.atomic
-def kcc_callback(*, call: Call, team: Team | None, moment: str, actor: User) -> KccCall:
-    """A callback request: its case (routed like any other) and the promise to call back in office hours."""
+def kcc_callback(
+    *, call: Call, team: Team | None, moment: str = CallbackMoment.ASAP, note: str = "", actor: User
+) -> KccCall:
+    """A callback request: its case (routed like any other) and the promise to call back in office hours, by
+    the end of the part of day the caller asked for (`moment`, a CallbackMoment; `note` for "anders").
+    Reaching the caller closes the case (followup.services.callback_log_attempt)."""
     case = route_case(case=_open_case(call, actor))
+    label = str(CallbackMoment(moment).label) if moment and moment != CallbackMoment.OTHER else ""
     callback_create(
         case=case,
         name=call.contact_name or (call.contact.name if call.contact else ""),
-        phone=call.phone or (call.contact.phone if call.contact else ""),
+        phone=_phone(call),
         subject=call.question[:300],
         team=team,
-        preferred_moment=moment,
+        preferred_moment=": ".join(part for part in (label, note.strip()) if part),
+        moment=moment,
+        closes_case=True,
         actor=actor,
     )
     return _log(call, case, actor, KccCall.Outcome.CALLBACK, team)

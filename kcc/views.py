@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followup.models import CallbackRequest
@@ -18,8 +19,9 @@ from intake.models import Contact
 from intake.views import form_with_staging, rerender_with_staged, submit_question
 from knowledge import selectors as knowledge_selectors
 from routing import selectors as routing_selectors
+from teams import audit
 from teams.access import case_directors_only as kcc_only  # team economie takes calls too
-from teams.access import roles_for, staff_member_required
+from teams.access import roles_for
 
 from . import selectors
 from . import services as kcc
@@ -27,19 +29,45 @@ from .forms import KccCallForm
 from .models import KccCall
 
 
-def _caller(request, data) -> tuple:
-    """The selected company and contact (from the form or the query string), scoped to the user."""
-    company_id = data.get("company") or request.GET.get("bedrijf")
-    contact_id = data.get("contact") or request.GET.get("contact")
+def _caller_by_ids(user, company_id, contact_id) -> tuple:
+    """The company and contact with these ids, scoped to the user; (None, None) for anything else."""
     company = contact = None
     try:
         if company_id:
-            company = intake_selectors.company_for(request.user, int(company_id))
-        if contact_id:
-            contact = Contact.objects.filter(pk=int(contact_id), company=company).first() if company else None
+            company = intake_selectors.company_for(user, int(company_id))
+        if company and contact_id:
+            contact = Contact.objects.filter(pk=int(contact_id), company=company).first()
     except (ValueError, TypeError, Http404):
         company = contact = None
     return company, contact
+
+
+def _caller(request, form=None) -> tuple:
+    """The selected company and contact: from the call form (POST) or the query string (a link to a new call)."""
+    if form is not None:
+        return _caller_by_ids(request.user, form["company"].data, form["contact"].data)
+    return _caller_by_ids(request.user, request.GET.get("bedrijf"), request.GET.get("contact"))
+
+
+def _matches(user, query: str) -> list:
+    """The lookup's matches; a company found without a contact is followed by its contacts (one query), so the
+    agent can pick the person on the line and have their name and phone filled in."""
+    found = intake_selectors.lookup(user, query) if query else []
+    if query:  # the trail keeps the searched value masked and fingerprinted, never in clear (teams.audit)
+        audit.record(user=user, action=audit.Action.LOOKUP, searched=query, detail=f"found={len(found)}")
+    companies = [m.company for m in found if m.company and m.contact is None]
+    contacts: dict[int, list[Contact]] = {}
+    for person in Contact.objects.filter(company__in=companies).order_by("name", "pk"):
+        contacts.setdefault(person.company_id, []).append(person)
+    rows = []
+    for match in found:
+        rows.append(match)
+        if match.company and match.contact is None:
+            rows += [
+                intake_selectors.CompanyMatch(match.company, person, "company_contact")
+                for person in contacts.get(match.company.pk, [])[:5]
+            ]
+    return rows
 
 
 def _suggestions(text: str) -> dict:
@@ -52,49 +80,111 @@ def _suggestions(text: str) -> dict:
     return {"hits": hits, "hints": hints}
 
 
+# Buttons of the call form that write nothing and keep everything typed (the caller lookup and its choices).
+KEEP_TYPING = ("lookup", "pick", "clear_caller")
+
+
 @kcc_only
 def workstation(request):
-    """GET: find the caller, type the question. POST: suggestions (no write) or one of the outcomes."""
-    query = request.GET.get("zoek", "").strip()
-    matches = intake_selectors.lookup(request.user, query) if query else []
-    if request.method == "POST":
-        form = KccCallForm(request.POST)
-        outcome = request.POST.get("outcome", "suggest")
-        valid = form.is_valid()
-        company, contact = _caller(request, form.cleaned_data if valid else {})
-        if (
-            valid
-            and outcome != "suggest"
-            and form.check_outcome(
-                outcome,
-                contact_phone=contact.phone if contact else "",
-                contact_name=contact.name if contact else "",
-            )
-        ):
-            call = _record_outcome(request, form, outcome, company, contact)
-            if call is not None:
-                return redirect(reverse("kcc:workstation") + f"?klaar={call.pk}")
-        question = request.POST.get("call-question", "")
-        status = 400 if form.errors else 200
-    else:
-        company, contact = _caller(request, {})
+    """One form for the whole call, so a lookup mid-call loses nothing that was typed.
+
+    GET: a new call (from a company page: ?bedrijf=&contact=). POST: look up or pick the caller (no write),
+    suggestions (no write) or one of the outcomes.
+    """
+    if request.method != "POST":
+        company, contact = _caller(request)
         initial = {"company": company.pk if company else None, "contact": contact.pk if contact else None}
         if contact:
             initial.update(contact_name=contact.name, phone=contact.phone, email=contact.email)
-        form = KccCallForm(initial=initial)
-        question, status = "", 200
-    suggestions = _suggestions(question)
-    if request.method == "POST" and suggestions["hints"] and not form.errors:
+        elif company:
+            initial.update(phone=company.phone, email=company.email)
+        return _render(
+            request,
+            KccCallForm(initial=initial),
+            query=request.GET.get("zoek", ""),
+            company=company,
+            contact=contact,
+        )
+    form = KccCallForm(request.POST)
+    action = "pick" if "pick" in request.POST else request.POST.get("action", "")
+    if action in KEEP_TYPING:
+        return _keep_typing(request, form, action)
+    outcome = request.POST.get("outcome", "suggest")
+    company, contact = _caller(request, form)
+    if (
+        form.is_valid()
+        and outcome != "suggest"
+        and form.check_outcome(outcome, contact=contact, company=company)
+    ):
+        call = _record_outcome(request, form, outcome, company, contact)
+        if call is not None:
+            return redirect(reverse("kcc:workstation") + f"?klaar={call.pk}")
+    suggestions = _suggestions(request.POST.get("call-question", ""))
+    if suggestions["hints"] and not form.errors:
         # Pre-select the router's topic and team (the agent can change them before choosing an outcome).
-        top = suggestions["hints"][0]
         data = request.POST.copy()
-        data.setdefault("call-topic", "")
-        if not data.get("call-topic"):
-            data["call-topic"] = str(top.topic.pk)
-        if not data.get("call-team"):
-            data["call-team"] = str(top.team.pk)
+        _preselect(data, suggestions["hints"], prefix="call-")
         form = KccCallForm(data)
         form.is_valid()
+    return _render(
+        request,
+        form,
+        query=request.POST.get("zoek", ""),
+        company=company,
+        contact=contact,
+        suggestions=suggestions,
+        selected_article=request.POST.get("call-article", ""),
+        status=400 if form.errors else 200,
+    )
+
+
+def _preselect(data, hints, prefix: str = "") -> None:
+    """The router's first topic and team, where the agent chose none."""
+    if not data.get(f"{prefix}topic"):
+        data[f"{prefix}topic"] = str(hints[0].topic.pk)
+    if not data.get(f"{prefix}team"):
+        data[f"{prefix}team"] = str(hints[0].team.pk)
+
+
+def _keep_typing(request, form: KccCallForm, action: str):
+    """Look up or (un)pick the caller: everything typed comes back as it was, without error messages; picking
+    a caller fills in their name, phone and e-mail."""
+    typed = {name: form[name].data for name in form.fields}
+    if action == "pick":
+        company_id, _sep, contact_id = request.POST.get("pick", "").partition(":")
+        company, contact = _caller_by_ids(request.user, company_id, contact_id)
+        if contact:
+            typed.update(
+                contact_name=contact.name or typed["contact_name"],
+                phone=contact.phone or typed["phone"],
+                email=contact.email or typed["email"],
+            )
+        elif company:
+            typed.update(phone=typed["phone"] or company.phone, email=typed["email"] or company.email)
+    elif action == "clear_caller":
+        company = contact = None
+    else:
+        company, contact = _caller(request, form)
+    typed.update(company=company.pk if company else None, contact=contact.pk if contact else None)
+    suggestions = _suggestions(typed["question"] or "")
+    if suggestions["hints"]:
+        _preselect(typed, suggestions["hints"])
+    return _render(
+        request,
+        KccCallForm(initial=typed),
+        query=request.POST.get("zoek", ""),
+        company=company,
+        contact=contact,
+        suggestions=suggestions,
+        selected_article=request.POST.get("call-article", ""),
+    )
+
+
+def _render(
+    request, form, *, query, company, contact, suggestions=None, selected_article: str = "", status: int = 200
+):
+    query = query.strip()
+    suggestions = suggestions or {"hits": [], "hints": []}
     open_cases, recent_cases = (
         intake_selectors.company_open_and_recent(request.user, company) if company else ([], [])
     )
@@ -120,7 +210,7 @@ def workstation(request):
         {
             "form": form,
             "query": query,
-            "matches": matches,
+            "matches": _matches(request.user, query),
             "company": company,
             "contact": contact,
             "open_cases": open_cases,
@@ -128,7 +218,7 @@ def workstation(request):
             "callbacks": callbacks,
             "hits": suggestions["hits"],
             "hints": suggestions["hints"],
-            "selected_article": form.data.get("call-article") if form.is_bound else "",
+            "selected_article": selected_article,
             "done": done,
         },
         status=status,
@@ -162,12 +252,23 @@ def _record_outcome(request, form, outcome, company, contact):
         logged = kcc.kcc_transfer(call=call, team=data["team"], actor=user)
         messages.success(
             request,
-            _("Verbind door met %(team)s: %(phone)s. Vastgelegd als %(ref)s.")
-            % {"team": data["team"].name, "phone": data["team"].phone or "-", "ref": logged.case.reference},
+            _("Verbind door met %(team)s: %(phone)s. Het gesprek is vastgelegd.")
+            % {"team": data["team"].name, "phone": data["team"].phone or "-"},
         )
     elif outcome == KccCall.Outcome.CALLBACK:
-        logged = kcc.kcc_callback(call=call, team=data["team"], moment=data["callback_moment"], actor=user)
-        messages.success(request, _("Terugbelverzoek vastgelegd (%(ref)s).") % {"ref": logged.case.reference})
+        logged = kcc.kcc_callback(
+            call=call,
+            team=data["team"],
+            moment=data["callback_moment"],
+            note=data["callback_note"],
+            actor=user,
+        )
+        callback = logged.case.callbacks.order_by("-pk").first()
+        messages.success(
+            request,
+            _("Terugbelverzoek vastgelegd (%(ref)s): terugbellen vóór %(due)s.")
+            % {"ref": logged.case.reference, "due": f"{timezone.localtime(callback.due_at):%d-%m-%Y %H:%M}"},
+        )
     elif outcome == KccCall.Outcome.REGIE:
         logged = kcc.kcc_to_owner(call=call, actor=user)
         messages.success(
@@ -233,7 +334,7 @@ def report(request):
     )
 
 
-@staff_member_required
+@kcc_only  # the KCC and team economie; a department forwards a question with /doorsturen/
 def new_question(request):
     """The full intake form for a phone, counter or administrative question (KCC and team economie)."""
     form = form_with_staging(KccQuestionForm, request)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from teams.forms import IdChoiceField, TopicChoiceField
 from teams.models import Team
 from teams.selectors import active_topics
 
@@ -21,6 +22,7 @@ class ArticleForm(forms.ModelForm):
             "status",
             "last_reviewed",
         ]
+        field_classes = {"topic": TopicChoiceField, "owner_team": IdChoiceField}
         widgets = {
             "keywords": forms.Textarea(attrs={"rows": 2}),
             "public_answer": forms.Textarea(attrs={"rows": 8}),
@@ -58,9 +60,7 @@ class ArticleForm(forms.ModelForm):
 
 class ArticleFilterForm(forms.Form):
     q = forms.CharField(label=_("Zoeken"), required=False)
-    team = forms.ModelChoiceField(
-        label=_("Eigenaar"), queryset=None, required=False, empty_label=_("Alle teams")
-    )
+    team = IdChoiceField(label=_("Eigenaar"), queryset=None, required=False, empty_label=_("Alle teams"))
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Alle")), *list(KnowledgeArticle.Status.choices)]
     )

@@ -239,10 +239,16 @@ def can_read(user) -> bool:
 
 
 def articles_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[KnowledgeArticle]:
-    """Every staff member may read the knowledge base (internal notes included); others nothing."""
+    """Team economie and the KCC read every article; a department published ones and its own teams' drafts."""
     if not can_read(user):
         return KnowledgeArticle.objects.none()
-    return KnowledgeArticle.objects.select_related("topic", "owner_team").defer("search_vector")
+    articles = KnowledgeArticle.objects.select_related("topic", "owner_team").defer("search_vector")
+    roles = roles_for(user)
+    if roles.reads_knowledge_drafts:
+        return articles
+    return articles.filter(
+        Q(status=KnowledgeArticle.Status.PUBLISHED) | Q(owner_team_id__in=roles.department_team_ids)
+    )
 
 
 def article_for(user, pk: int) -> KnowledgeArticle:
@@ -297,13 +303,26 @@ class GapRow:
         return self.stale > 0
 
 
-def gap_report(*, since: date | None = None, until: date | None = None) -> list[GapRow]:
+def gap_report_for(user) -> list[GapRow]:
+    """Team economie and the KCC see every gap; a department only the gaps on its own teams' topics."""
+    roles = roles_for(user)
+    if roles.reads_knowledge_drafts:
+        return gap_report()
+    return gap_report(team_ids=roles.department_team_ids)
+
+
+def gap_report(
+    *, since: date | None = None, until: date | None = None, team_ids: frozenset[int] | None = None
+) -> list[GapRow]:
     """Topics the KCC could not answer, most often first, with whether an article is missing or stale.
 
     Two queries whatever the number of topics: the gaps grouped by topic, and the article counts.
+    `team_ids`: only the gaps on topics these teams handle.
     """
     since = since or timezone.localdate() - timedelta(days=90)
     gaps = KnowledgeGap.objects.filter(created_at__date__gte=since)
+    if team_ids is not None:
+        gaps = gaps.filter(topic__team_id__in=team_ids)
     if until:
         gaps = gaps.filter(created_at__date__lte=until)
     grouped = list(

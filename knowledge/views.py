@@ -51,6 +51,8 @@ def article_list(request):
             "form": form,
             "page": page,
             "hits": hits,
+            # One list for the table: the search hits' articles, or this page of the list.
+            "rows": [hit.article for hit in hits] if hits is not None else page.object_list,
             "query": query.urlencode(),
             "review": selectors.review_list_for(request.user).order_by("last_reviewed")[:20],
             "can_create": selectors.can_edit(request.user),
@@ -120,7 +122,7 @@ def article_reviewed(request, pk: int):
 
 @staff_only
 def gap_report(request):
-    return render(request, "knowledge/gaps.html", {"rows": selectors.gap_report()})
+    return render(request, "knowledge/gaps.html", {"rows": selectors.gap_report_for(request.user)})
 
 
 def faq(request):

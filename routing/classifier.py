@@ -18,6 +18,7 @@ small and prediction is a few sparse row look-ups.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import json
@@ -26,18 +27,21 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from intake.normalise import tokenize
+from intake.normalise import ENGLISH_FUNCTION_WORDS, normalize, tokenize
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 
 
 @dataclass(frozen=True)
 class TrainingExample:
     text: str
     topic: str  # topic slug
+    weight: float = 1.0  # a person's correction counts more than one catalogue phrasing
 
 
 @dataclass(frozen=True)
@@ -46,13 +50,60 @@ class Prediction:
     probability: float
 
 
-class _Featurizer:
-    """Turns a text into named feature counts (word, bigram and char n-gram)."""
+GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary_en.json"
+COMPOUND_MIN = 8  # shorter words are not split
+PART_MIN = 3  # nor into parts shorter than this
+LINKS = ("s", "e", "en")  # Dutch linking sounds: bedrijf-s-afval, bestemming-s-plan
 
-    def __init__(self, char_min: int = 3, char_max: int = 5) -> None:
+
+@functools.cache
+def english_glossary() -> dict[str, tuple[str, ...]]:
+    """English word -> Dutch words, so an English question meets the Dutch catalogue (shipped as JSON)."""
+    raw = json.loads(GLOSSARY_PATH.read_text(encoding="utf-8"))
+    return {normalize(k): tuple(tokenize(v)) for k, v in raw.items()}
+
+
+def _english_stem(word: str, glossary: Mapping[str, tuple[str, ...]]) -> str | None:
+    if word in glossary:
+        return word
+    for suffix in ("es", "s", "ing", "ed"):
+        if word.endswith(suffix) and word[: -len(suffix)] in glossary:
+            return word[: -len(suffix)]
+    return None
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class _Featurizer:
+    """Turns a text into named feature counts (word, bigram and char n-gram).
+
+    Before the features are made, the tokens are read as a forgiving person would: English words are looked
+    up in a small glossary and replaced by their Dutch counterparts (an English question is then scored
+    with the same Dutch weights), and against the training lexicon (the words of the training texts) long
+    Dutch compounds are split into known parts ("waterschapslasten" -> waterschap + lasten) and unknown
+    words are mapped to a known word one typing slip away ("vergunnig" -> vergunning).
+    """
+
+    def __init__(
+        self, char_min: int = 3, char_max: int = 5, lexicon: Mapping[str, int] | None = None
+    ) -> None:
         self.char_min = char_min
         self.char_max = char_max
         self._stemmer = None
+        self.set_lexicon(lexicon or {})
+
+    def set_lexicon(self, lexicon: Mapping[str, int]) -> None:
+        self.lexicon = dict(lexicon)
+        # Symmetric delete index (edit distance about 1): a word and each of its one-letter deletions.
+        index: dict[str, str] = {}
+        for word, _count in sorted(self.lexicon.items(), key=lambda kv: (-kv[1], kv[0])):
+            if len(word) < 5 or word.isdigit():
+                continue
+            for key in (word, *_deletes(word)):
+                index.setdefault(key, word)
+        self._typo_index = index
 
     def _stem(self, words: list[str]) -> list[str]:
         if self._stemmer is None:
@@ -61,11 +112,65 @@ class _Featurizer:
             self._stemmer = Stemmer.Stemmer("dutch")
         return self._stemmer.stemWords(words)
 
+    def _known_part(self, part: str) -> bool:
+        return len(part) >= PART_MIN and self.lexicon.get(part, 0) >= 2
+
+    def split_compound(self, word: str) -> list[str]:
+        """The two known parts of a compound (longest head first), or [] when it is not one."""
+        if len(word) < COMPOUND_MIN or not self.lexicon:
+            return []
+        for i in range(len(word) - PART_MIN, PART_MIN - 1, -1):
+            head, tail = word[:i], word[i:]
+            if not self._known_part(tail):
+                continue
+            if self._known_part(head):
+                return [head, tail]
+            for link in LINKS:
+                if head.endswith(link) and self._known_part(head[: -len(link)]):
+                    return [head[: -len(link)], tail]
+        return []
+
+    def correct(self, word: str) -> str | None:
+        """A known word one slip away from an unknown one (deleted, added, swapped or wrong letter)."""
+        if len(word) < 5 or word in self.lexicon or word.isdigit():
+            return None
+        index = self._typo_index
+        hit = index.get(word)
+        if hit is None:
+            candidates = [index[d] for d in _deletes(word) if d in index]
+            if not candidates:
+                return None
+            hit = max(candidates, key=lambda w: (self.lexicon.get(w, 0), w))
+        return hit if hit != word else None
+
+    def read(self, text: str) -> tuple[list[str], list[str]]:
+        """(tokens as typed after the glossary, extra tokens from compounds and spelling)."""
+        glossary = english_glossary()
+        tokens: list[str] = []
+        for tok in tokenize(text):
+            if tok in ENGLISH_FUNCTION_WORDS and tok not in self.lexicon:
+                continue
+            key = None if tok in self.lexicon else _english_stem(tok, glossary)
+            tokens.extend(glossary[key] if key else (tok,))
+        extra: list[str] = []
+        if self.lexicon:
+            for tok in tokens:
+                parts = self.split_compound(tok)
+                if parts:
+                    extra.extend(parts)
+                    continue
+                fixed = self.correct(tok)
+                if fixed:
+                    extra.append(fixed)
+                    extra.extend(self.split_compound(fixed))
+        return tokens, extra
+
     def features(self, text: str) -> tuple[Counter, Counter]:
-        tokens = tokenize(text)
+        tokens, extra = self.read(text)
         stems = self._stem(tokens)
         words: Counter = Counter("w " + s for s in stems)
         words.update("b " + a + " " + b for a, b in itertools.pairwise(stems))
+        words.update("w " + s for s in self._stem(extra))
         chars: Counter = Counter()
         for tok in tokens:
             padded = " " + tok + " "
@@ -96,6 +201,9 @@ class TopicClassifier:
         self.prune = prune
         self.random_state = random_state
         self.temperature = 1.0
+        # Per team: the lowest team probability at which a question is routed without a person
+        # (chosen on labelled questions after training, see routing.training); empty = the global setting.
+        self.team_thresholds: dict[str, float] = {}
         self._featurizer = _Featurizer()
         self._topics: list[str] = []
         self._vocab: dict[str, int] = {}
@@ -142,6 +250,11 @@ class TopicClassifier:
         return np.concatenate(out_idx), np.concatenate(out_val)
 
     def _build_vocab(self, texts: Sequence[str]) -> None:
+        self._featurizer.set_lexicon({})
+        lexicon: Counter = Counter()
+        for text in texts:
+            lexicon.update(self._featurizer.read(text)[0])
+        self._featurizer.set_lexicon(lexicon)
         df: Counter = Counter()
         for text in texts:
             words, chars = self._featurizer.features(text)
@@ -167,7 +280,7 @@ class TopicClassifier:
         )
 
     # ------------------------------------------------------------------ training
-    def _fit_lr(self, X, y: np.ndarray, n_classes: int):
+    def _fit_lr(self, X, y: np.ndarray, n_classes: int, weights: np.ndarray | None = None):
         """Fit a multinomial logistic regression; returns (coef K x F, intercept K)."""
         from sklearn.exceptions import ConvergenceWarning
         from sklearn.linear_model import LogisticRegression
@@ -178,7 +291,7 @@ class TopicClassifier:
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(X, y)
+            model.fit(X, y, sample_weight=weights)
         coef = np.full((n_classes, X.shape[1]), 0.0)
         intercept = np.full(n_classes, -1e3)  # topics unseen in this fold: never predicted
         if len(present) == 2:  # binary: sklearn gives one weight row for the second class
@@ -215,6 +328,7 @@ class TopicClassifier:
         self._topics = topics
         t_index = {t: i for i, t in enumerate(topics)}
         y = np.asarray([t_index[e.topic] for e in examples])
+        w = np.asarray([e.weight for e in examples], dtype=np.float64)
         self._build_vocab(texts)
         X = self._matrix(texts)
         tick()
@@ -226,7 +340,7 @@ class TopicClassifier:
         for test_idx in folds:
             mask = np.ones(len(examples), dtype=bool)
             mask[test_idx] = False
-            coef, intercept = self._fit_lr(X[mask], y[mask], len(topics))
+            coef, intercept = self._fit_lr(X[mask], y[mask], len(topics), w[mask])
             held_logits.append(np.asarray(X[test_idx] @ coef.T) + intercept)
             held_y.append(y[test_idx])
             tick()
@@ -234,7 +348,7 @@ class TopicClassifier:
         if held_logits:
             self.temperature = _fit_temperature(np.vstack(held_logits), np.concatenate(held_y))
 
-        coef, intercept = self._fit_lr(X, y, len(topics))
+        coef, intercept = self._fit_lr(X, y, len(topics), w)
         self._store_weights(coef, intercept)
         tick()
         return self
@@ -305,6 +419,55 @@ class TopicClassifier:
     def predict_many(self, texts: Sequence[str], k: int = 3) -> list[list[Prediction]]:
         return [self.predict(t, k) for t in texts]
 
+    def language(self, text: str) -> str:
+        """ "en" or "nl": which language the question is in (the glossary counts as English evidence)."""
+        from intake.normalise import detect_language
+
+        return detect_language(
+            text, english_words=frozenset(english_glossary()) - set(self._featurizer.lexicon)
+        )
+
+    def explain(self, text: str, topics: Sequence[str], k: int = 3) -> dict[str, list[str]]:
+        """Per topic, the words of the text that speak most for it (as typed; a corrected or translated word
+        is shown as the catalogue word it was read as), strongest first."""
+        if not self.is_fitted:
+            raise RuntimeError("classifier is not trained")
+        idx, val = self._sparse_vector(text)
+        value = dict(zip(idx.tolist(), val.tolist(), strict=True))
+        featurizer = self._featurizer
+        tokens, _extra = featurizer.read(text)
+        t_index = {t: i for i, t in enumerate(self._topics)}
+        wanted = [t_index[t] for t in topics if t in t_index]
+        # The features each typed word brings: its stem, its character n-grams and the stems of the known
+        # words it was read as (compound parts, a spelling correction). A corrected word shows both.
+        word_feats: dict[str, set[int]] = {}
+        for word in dict.fromkeys(tokens):
+            fixed = featurizer.correct(word) if featurizer.lexicon else None
+            parts = featurizer.split_compound(word) if featurizer.lexicon else []
+            if fixed:
+                parts = [fixed, *featurizer.split_compound(fixed)]
+            feats = {"w " + stem for stem in featurizer._stem([word, *parts])}
+            padded = " " + word + " "
+            for n in range(featurizer.char_min, min(featurizer.char_max, len(padded)) + 1):
+                feats.update("c" + padded[i : i + n] for i in range(len(padded) - n + 1))
+            label = f"{word} ({fixed})" if fixed else word
+            word_feats[label] = {self._vocab[f] for f in feats if f in self._vocab}
+        out: dict[str, list[str]] = {}
+        for ti in wanted:
+            scores = []
+            for word, ids in word_feats.items():
+                total = 0.0
+                for j in ids:
+                    start, end = self._indptr[j], self._indptr[j + 1]
+                    hit = np.nonzero(self._indices[start:end] == ti)[0]
+                    if len(hit):
+                        total += float(self._data[start + hit[0]]) * value.get(j, 0.0)
+                if total > 0:
+                    scores.append((total, word))
+            scores.sort(key=lambda item: (-item[0], item[1]))
+            out[self._topics[ti]] = [word for _s, word in scores[:k]]
+        return out
+
     # ------------------------------------------------------------------ serialisation
     def to_bytes(self) -> bytes:
         """Serialise to a compressed ``.npz`` blob (no pickle)."""
@@ -322,6 +485,8 @@ class TopicClassifier:
             "char_min": self._featurizer.char_min,
             "char_max": self._featurizer.char_max,
             "topics": self._topics,
+            "team_thresholds": self.team_thresholds,
+            "lexicon": self._featurizer.lexicon,
         }
         terms = [""] * len(self._vocab)
         for t, i in self._vocab.items():
@@ -343,7 +508,7 @@ class TopicClassifier:
     def from_bytes(cls, data: bytes) -> TopicClassifier:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
-            if meta.get("format") != FORMAT_VERSION:
+            if meta.get("format") not in READABLE_FORMATS:
                 raise ValueError(f"unsupported model format {meta.get('format')!r}")
             obj = cls(
                 version=meta["version"],
@@ -354,7 +519,8 @@ class TopicClassifier:
                 random_state=meta["random_state"],
             )
             obj.temperature = float(meta["temperature"])
-            obj._featurizer = _Featurizer(meta["char_min"], meta["char_max"])
+            obj._featurizer = _Featurizer(meta["char_min"], meta["char_max"], meta.get("lexicon"))
+            obj.team_thresholds = {k: float(v) for k, v in (meta.get("team_thresholds") or {}).items()}
             obj._topics = list(meta["topics"])
             terms = npz["terms"].tobytes().decode("utf-8").split("\n")
             obj._vocab = {t: i for i, t in enumerate(terms)}

@@ -21,6 +21,7 @@ class EvalRow:
     question: str
     team: str
     topic: str | None = None
+    extra: tuple[str, ...] = ()  # further teams a two-part question needs (column ``extra``, comma-separated)
 
 
 @dataclass
@@ -48,6 +49,20 @@ class EvalReport:
     errors: list[tuple[EvalRow, str, float]] = field(default_factory=list)  # row, predicted, prob
     top_probabilities: list[float] = field(default_factory=list)
     top1_correct: list[bool] = field(default_factory=list)
+    predicted: list[str] = field(default_factory=list)
+    team_thresholds: dict[str, float] = field(default_factory=dict)  # per team ("*": other teams)
+    per_language: dict[str, TeamScore] = field(default_factory=dict)
+
+    def threshold_for(self, team: str) -> float:
+        return self.team_thresholds.get(team, self.team_thresholds.get("*", self.threshold))
+
+    def auto_routed(self) -> list[tuple[str, bool]]:
+        """(predicted team, right?) of the questions routed without a person (per-team thresholds)."""
+        return [
+            (team, ok)
+            for team, p, ok in zip(self.predicted, self.top_probabilities, self.top1_correct, strict=True)
+            if p >= self.threshold_for(team)
+        ]
 
     def at_threshold(self, threshold: float) -> tuple[float, float]:
         """(share auto-routed, accuracy of those) at another threshold."""
@@ -75,7 +90,12 @@ def read_tsv(path: str | PathLike[str]) -> list[EvalRow]:
             row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
             if not row.get("question"):
                 continue
-            rows.append(EvalRow(question=row["question"], team=row["team"], topic=row.get("topic") or None))
+            extra = tuple(t.strip() for t in (row.get("extra") or "").split(",") if t.strip())
+            rows.append(
+                EvalRow(
+                    question=row["question"], team=row["team"], topic=row.get("topic") or None, extra=extra
+                )
+            )
     return rows
 
 
@@ -89,8 +109,19 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-def evaluate(rows: Sequence[EvalRow], rank_teams: RankTeams, threshold: float) -> EvalReport:
-    """Score ``rank_teams`` (question -> [(team, probability)] best first) on ``rows``."""
+def evaluate(
+    rows: Sequence[EvalRow],
+    rank_teams: RankTeams,
+    threshold: float,
+    *,
+    team_thresholds: Mapping[str, float] | None = None,
+    language: Callable[[str], str] | None = None,
+) -> EvalReport:
+    """Score ``rank_teams`` (question -> [(team, probability)] best first) on ``rows``.
+
+    With ``team_thresholds`` a question is auto-routed when its probability reaches its predicted team's
+    threshold; with ``language`` (question -> "nl"/"en") the top-1 accuracy is also given per language.
+    """
     per_team: dict[str, TeamScore] = {}
     confusion: dict[str, dict[str, int]] = {}
     times: list[float] = []
@@ -98,6 +129,8 @@ def evaluate(rows: Sequence[EvalRow], rank_teams: RankTeams, threshold: float) -
     top_probs: list[float] = []
     correct_flags: list[bool] = []
     errors: list[tuple[EvalRow, str, float]] = []
+    predicted_teams: list[str] = []
+    per_language: dict[str, TeamScore] = {}
     for row in rows:
         start = time.perf_counter()
         ranking = rank_teams(row.question)
@@ -113,6 +146,11 @@ def evaluate(rows: Sequence[EvalRow], rank_teams: RankTeams, threshold: float) -
         confusion[row.team][predicted] += 1
         top_probs.append(prob)
         correct_flags.append(ok)
+        predicted_teams.append(predicted)
+        if language is not None:
+            lang = per_language.setdefault(language(row.question), TeamScore())
+            lang.n += 1
+            lang.correct += ok
         if not ok:
             errors.append((row, predicted, prob))
     n = len(rows)
@@ -130,9 +168,39 @@ def evaluate(rows: Sequence[EvalRow], rank_teams: RankTeams, threshold: float) -
         errors=errors,
         top_probabilities=top_probs,
         top1_correct=correct_flags,
+        predicted=predicted_teams,
+        team_thresholds=dict(team_thresholds or {}),
+        per_language=dict(sorted(per_language.items())),
     )
-    report.auto_routed_share, report.auto_routed_accuracy = report.at_threshold(threshold)
+    if team_thresholds:
+        auto = report.auto_routed()
+        report.auto_routed_share = len(auto) / n if n else 0.0
+        report.auto_routed_accuracy = sum(ok for _t, ok in auto) / len(auto) if auto else 0.0
+    else:
+        report.auto_routed_share, report.auto_routed_accuracy = report.at_threshold(threshold)
     return report
+
+
+@dataclass
+class SplitScore:
+    two_part: int = 0  # questions labelled with an extra team
+    found: int = 0  # ... of which the router named (one of) the labelled extra team(s)
+    one_part: int = 0  # questions without an extra team
+    false_alarms: int = 0  # ... for which the router still named an extra team
+
+
+def evaluate_splits(rows: Sequence[EvalRow], extra_teams: Callable[[str], list[str]]) -> SplitScore:
+    """How well the router names the extra team(s) of two-part questions, and how rarely it invents one."""
+    score = SplitScore()
+    for row in rows:
+        named = set(extra_teams(row.question))
+        if row.extra:
+            score.two_part += 1
+            score.found += bool(named & set(row.extra))
+        else:
+            score.one_part += 1
+            score.false_alarms += bool(named)
+    return score
 
 
 def suggest_threshold(
@@ -149,18 +217,28 @@ def suggest_threshold(
 
 def format_report(report: EvalReport, *, show_errors: int = 0, thresholds: Sequence[float] = ()) -> str:
     """A plain-text table of the report."""
+    where = "at per-team thresholds" if report.team_thresholds else f"at {report.threshold:.2f}"
     lines = [
         f"questions            {report.n}",
         f"top-1 team accuracy  {report.top1_accuracy:6.1%}",
         f"top-3 team accuracy  {report.top3_accuracy:6.1%}",
-        f"auto-routed at {report.threshold:.2f}  {report.auto_routed_share:6.1%} of questions, "
+        f"auto-routed {where}  {report.auto_routed_share:6.1%} of questions, "
         f"{report.auto_routed_accuracy:6.1%} of those right",
         f"prediction time      p50 {report.p50_ms:.2f} ms, p95 {report.p95_ms:.2f} ms",
-        "",
-        f"{'team':<14}{'n':>5}{'right':>7}{'acc':>8}",
     ]
+    for lang, score in report.per_language.items():
+        lines.append(f"top-1 in {lang:<12}{score.accuracy:6.1%} of {score.n}")
+    header = f"{'team':<14}{'n':>5}{'right':>7}{'acc':>8}"
+    if report.team_thresholds:
+        header += f"{'thresh':>8}{'auto':>6}{'right':>7}"
+    lines += ["", header]
+    auto = report.auto_routed() if report.team_thresholds else []
     for team, score in report.per_team.items():
-        lines.append(f"{team:<14}{score.n:>5}{score.correct:>7}{score.accuracy:>8.1%}")
+        line = f"{team:<14}{score.n:>5}{score.correct:>7}{score.accuracy:>8.1%}"
+        if report.team_thresholds:
+            mine = [ok for t, ok in auto if t == team]  # auto-routed *to* this team
+            line += f"{report.threshold_for(team):>8.2f}{len(mine):>6}{sum(mine):>7}"
+        lines.append(line)
     # Confusion table with abbreviated column headers.
     teams = sorted(set(report.confusion) | {p for row in report.confusion.values() for p in row if p})
     abbrev = {t: t[:4] for t in teams}

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from teams.forms import IdMultipleChoiceField, TopicChoiceField
 from teams.models import Team
 from teams.selectors import active_topics, department_teams
 
@@ -8,7 +9,7 @@ from teams.selectors import active_topics, department_teams
 class SetTopicForm(forms.Form):
     prefix = "topic"
 
-    topic = forms.ModelChoiceField(
+    topic = TopicChoiceField(
         label=_("Onderwerp"), queryset=None, error_messages={"required": _("Kies een onderwerp.")}
     )
 
@@ -17,13 +18,18 @@ class SetTopicForm(forms.Form):
         self.fields["topic"].queryset = active_topics()
 
 
-class TeamMultipleChoiceField(forms.ModelMultipleChoiceField):
+class TeamMultipleChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: Team) -> str:
         return obj.name
 
 
 class HandOffForm(forms.Form):
-    """Hand off to one or more departments; the router's proposed team(s) are ticked already."""
+    """Hand off to one or more departments, each with its own request text (one textarea per department;
+    only those of ticked teams are used, so the form works without JavaScript).
+
+    Ticked already: the router's main team and the extra teams it proposed for a split question, unless the
+    router was not confident (the case waits for triage).
+    """
 
     prefix = "handoff"
 
@@ -33,24 +39,55 @@ class HandOffForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Kies ten minste één team.")},
     )
-    request_text = forms.CharField(
-        label=_("Verzoek aan het team"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-        help_text=_("Wat moet het team beantwoorden? Schrijf het verzoek zo dat het zonder navragen kan."),
-        error_messages={"required": _("Schrijf wat het team moet beantwoorden.")},
-    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teams"].queryset = department_teams().order_by("name")
+        queryset = department_teams().order_by("name")
+        self.fields["teams"].queryset = queryset
+        self.department_list = list(queryset)
+        for team in self.department_list:
+            self.fields[self.request_field(team)] = forms.CharField(
+                label=_("Verzoek aan %(team)s") % {"team": team.name},
+                widget=forms.Textarea(attrs={"rows": 3, "data-handoff-team": team.pk}),
+                max_length=5000,
+                required=False,
+                help_text=_(
+                    "Alleen als u %(team)s hierboven aanvinkt. Schrijf het zo dat het zonder navragen kan."
+                )
+                % {"team": team.name},
+            )
         if case is not None and not self.is_bound:
-            # The router's team and any extra teams it proposed for a split question are ticked already.
-            proposed = {s["team"] for s in case.routing_suggestions if s.get("split")}
-            if case.proposed_team_id:
-                proposed.add(case.proposed_team.slug)
-            self.initial["teams"] = [t for t in self.fields["teams"].queryset if t.slug in proposed]
-            self.initial["request_text"] = case.question
+            for team in self.department_list:
+                self.initial[self.request_field(team)] = case.question
+            if not case.needs_triage:
+                main = case.proposed_team.slug if case.proposed_team_id else None
+                split = [s["team"] for s in case.routing_suggestions if s.get("split")]
+                self.initial["teams"] = [t for t in self.department_list if t.slug == main or t.slug in split]
+                names = {t.slug: t.name for t in self.department_list}
+                hints = [_("%(team)s (hoofdteam)") % {"team": names[main]}] if main in names else []
+                hints += [
+                    _("%(team)s (tweede deel van de vraag)") % {"team": names[s]} for s in split if s in names
+                ]
+                if hints:
+                    self.fields["teams"].help_text = _("Voorstel van de router: %(teams)s.") % {
+                        "teams": ", ".join(str(h) for h in hints)
+                    }
+
+    @staticmethod
+    def request_field(team: Team) -> str:
+        return f"request_{team.slug}"
+
+    def clean(self):
+        cleaned = super().clean()
+        requests = {}
+        for team in cleaned.get("teams") or []:
+            name = self.request_field(team)
+            text = (cleaned.get(name) or "").strip()
+            if not text and name not in self.errors:
+                self.add_error(name, _("Schrijf wat %(team)s moet beantwoorden.") % {"team": team.name})
+            requests[team] = text
+        cleaned["requests"] = requests
+        return cleaned
 
 
 class HandoffAnswerForm(forms.Form):

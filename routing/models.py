@@ -39,6 +39,7 @@ class Handoff(models.Model):
     )
     answer = models.TextField(_("antwoord aan regie"), blank=True)
     return_reason = models.TextField(_("reden terugsturen"), blank=True)
+    info_question = models.TextField(_("vraag aan regie"), blank=True)
     deadline = models.DateField(_("uiterlijk"))
     deadline_policy = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,6 +5,7 @@ when another model version becomes active (checked at most once a minute), so a 
 and a prediction costs no database query.
 """
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from intake.models import Case
+from intake.models import Case, Company
 from teams.models import Team, Topic
 
 from .models import ClassifierModel, RoutingRule
@@ -27,6 +28,7 @@ class Proposal:
     suggestions: list[dict] = field(default_factory=list)
     needs_triage: bool = False
     extra_teams: list[Team] = field(default_factory=list)  # other teams likely needed: a split question
+    language: str = ""  # "nl" or "en" as detected by the classifier ("" when no classifier was asked)
 
 
 def case_text(case: Case) -> str:
@@ -37,7 +39,7 @@ def propose(case: Case) -> Proposal:
     if case.topic_id:
         topic = case.topic
         return Proposal(topic, topic.team, 1.0, _("gekozen bij het stellen van de vraag"))
-    sbi = case.company.sbi_codes if case.company_id else ""
+    sbi = case.company.sbi_codes if case.company_id else _claimed_company_sbi(case)
     rule_proposal = match_rules(case_text(case), channel=case.channel, sbi_codes=sbi)
     if rule_proposal is not None:
         return rule_proposal
@@ -50,6 +52,15 @@ def active_rules() -> list[RoutingRule]:
         .select_related("topic__team", "team")
         .order_by("position", "pk")
     )
+
+
+def _claimed_company_sbi(case: Case) -> str:
+    """A KVK number typed but not yet confirmed still tells the sector, for routing only: the case stays
+    off that company's timeline until staff confirm it (intake.services.case_confirm_kvk_claim)."""
+    kvk = getattr(case, "claimed_kvk_number", "")
+    if not kvk:
+        return ""
+    return Company.objects.filter(kvk_number=kvk).values_list("sbi_codes", flat=True).first() or ""
 
 
 def match_rules(
@@ -137,6 +148,68 @@ def rank_slugs(router: LoadedRouter, text: str) -> tuple[list[tuple[str, float]]
     return topics, sorted(teams.items(), key=lambda item: -item[1])
 
 
+# A question with two parts: the parts are split at sentence ends and at the words that start a second
+# request ("en daarna", "en moet ik", "and do I"...). A part names an extra team when the classifier is sure
+# of it on its own and the team differs from the main one.
+_PART_BOUNDARY = re.compile(
+    r"[?!;:]+\s*|\.\s+|,?\s+(?:en|maar|of|and|or|but)\s+(?=(?:daarna|daarnaast|ook|verder|tevens|dan|"
+    r"moet|mag|kan|krijg|kost|betaal|heb|ben|zit|hoe|hoeveel|wat|wie|waar|wanneer|waarom|welke|welk|is|zijn|"
+    r"ik|wij|we|wil|do|does|can|should|will|what|how|who|where|when|why|which|are|i)\b)",
+    re.IGNORECASE,
+)
+SPLIT_PART_MIN_P = 0.6  # a part must point at a team with at least this probability
+SPLIT_PART_MIN_WORDS = 2  # and have this many content words
+
+
+def question_parts(text: str) -> list[str]:
+    """The parts of a question that may each ask something (at least two content words each)."""
+    from intake.normalise import tokenize
+
+    parts = [p.strip() for p in _PART_BOUNDARY.split(text) if p and p.strip()]
+    return [p for p in parts if len(tokenize(p)) >= SPLIT_PART_MIN_WORDS]
+
+
+def extra_team_ids(router: LoadedRouter, text: str, main_team_id: int, team_ranking: list) -> list[int]:
+    """Teams other than the main one that a part of the question clearly asks for (best first)."""
+    parts = question_parts(text)
+    if len(parts) < 2:
+        return []
+    found: dict[int, float] = {}
+    for part in parts:
+        _topics, teams = rank_slugs(router, part)
+        if not teams:
+            continue
+        team_id, p = teams[0]
+        if team_id != main_team_id and p >= SPLIT_PART_MIN_P:
+            found[team_id] = max(found.get(team_id, 0.0), p)
+    # The global split threshold still adds a second team the whole text already points at strongly.
+    for team_id, p in team_ranking[1:3]:
+        if team_id != main_team_id and p >= settings.ROUTING_SPLIT_THRESHOLD and len(parts) >= 2:
+            found.setdefault(team_id, p)
+    return sorted(found, key=lambda t: -found[t])[:2]
+
+
+def team_threshold(router: LoadedRouter, team_slug: str) -> float:
+    """The probability a team needs for routing without a person: the one chosen for that team when the
+    model was trained, else ROUTING_AUTO_THRESHOLD. A setting above 1 switches auto-routing off."""
+    configured = settings.ROUTING_AUTO_THRESHOLD
+    if configured > 1.0:
+        return configured
+    thresholds = getattr(router.model, "team_thresholds", None) or {}
+    return thresholds.get(team_slug, thresholds.get("*", configured))
+
+
+def _suggestion_reason(words: list[str], topic: Topic) -> str:
+    reason = (
+        _("herkend: %(words)s") % {"words": ", ".join(words)}
+        if words
+        else _("geen duidelijke woorden, lijkt op eerdere vragen")
+    )
+    if topic.referral_organisation:
+        reason += "; " + _("hoort bij %(organisation)s") % {"organisation": topic.referral_organisation}
+    return reason
+
+
 def classify(text: str) -> Proposal:
     router = loaded_router()
     if router is None:
@@ -148,36 +221,47 @@ def classify(text: str) -> Proposal:
     # The best topic within the best team: a team can be sure even when its topics share the probability.
     best_slug = next(slug for slug, _p in topic_ranking if router.topic_team[slug] == best_team_id)
     top_slugs = [slug for slug, _p in topic_ranking[:3]]
+    if best_slug not in top_slugs:  # the owner sees the proposed topic among the suggestions
+        top_slugs = [best_slug, *top_slugs[:2]]
     topics = {
         t.slug: t for t in Topic.objects.filter(slug__in={best_slug, *top_slugs}).select_related("team")
     }
     probability = dict(topic_ranking)
-    suggestions = [
-        {
+    explained = router.model.explain(text, top_slugs) if hasattr(router.model, "explain") else {}
+    suggestions = []
+    for slug in top_slugs:
+        topic = topics[slug]
+        suggestion = {
             "topic": slug,
-            "topic_name": topics[slug].name,
-            "team": topics[slug].team.slug,
-            "team_name": topics[slug].team.name,
+            "topic_name": topic.name,
+            "team": topic.team.slug,
+            "team_name": topic.team.name,
             "p": round(probability[slug], 3),
+            "reason": _suggestion_reason(explained.get(slug, []), topic),
         }
-        for slug in top_slugs
-    ]
-    extra_ids = [
-        team_id
-        for team_id, p in team_ranking[1:3]
-        if p >= settings.ROUTING_SPLIT_THRESHOLD and team_id != best_team_id
-    ]
-    extra_teams = list(Team.objects.filter(pk__in=extra_ids, kind=Team.Kind.DEPARTMENT)) if extra_ids else []
-    needs_triage = team_p < settings.ROUTING_AUTO_THRESHOLD
+        if topic.referral_organisation:
+            suggestion["referral"] = {"organisation": topic.referral_organisation, "url": topic.referral_url}
+        suggestions.append(suggestion)
+    extra_ids = extra_team_ids(router, text, best_team_id, team_ranking)
+    extra_teams = []
+    if extra_ids:
+        by_id = {t.pk: t for t in Team.objects.filter(pk__in=extra_ids, kind=Team.Kind.DEPARTMENT)}
+        extra_teams = [by_id[i] for i in extra_ids if i in by_id]
+    best_topic = topics[best_slug]
+    needs_triage = team_p < team_threshold(router, best_topic.team.slug)
     reason = _("classificatie %(p)s") % {"p": f"{team_p:.2f}"}
+    if best_topic.referral_organisation:
+        reason += " · " + _("hoort bij %(organisation)s") % {"organisation": best_topic.referral_organisation}
+    language = router.model.language(text) if hasattr(router.model, "language") else ""
     return Proposal(
-        topics[best_slug],
-        topics[best_slug].team,
+        best_topic,
+        best_topic.team,
         round(team_p, 4),
         reason,
         suggestions,
         needs_triage,
         extra_teams,
+        language,
     )
 
 
@@ -202,3 +286,14 @@ def best_topic_of_team(text: str, team: Team) -> Topic | None:
         if slug:
             return Topic.objects.filter(slug=slug).first()
     return team.topics.filter(is_active=True).order_by("pk").first()
+
+
+def extra_teams_for_text(text: str) -> list[str]:
+    """Slugs of the extra teams the router would name for this question (for evaluation)."""
+    router = loaded_router()
+    if router is None:
+        return []
+    _topics, teams = rank_slugs(router, text)
+    if not teams:
+        return []
+    return [router.team_slug[i] for i in extra_team_ids(router, text, teams[0][0], teams)]

@@ -3,10 +3,11 @@ hints for a text as it is typed."""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from intake.models import Message
+from intake.models import Case, Message
+from intake.workflow import OPEN as OPEN_CASE_STATUSES
 from teams.access import roles_for
 from teams.models import Team, Topic
 
@@ -40,19 +41,86 @@ def handoff_for(user, pk: int) -> Handoff:
         raise Http404 from exc
 
 
+# ----------------------------------------------------------------------------------------------------------
+# Hand-offs that need team economie: the one definition, for the case page, the list and closing
+
+
+def _not_followed_up() -> Q:
+    """A returned hand-off counts as followed up once the case was handed off again after the return."""
+    later = Handoff.objects.filter(case=OuterRef("case"), created_at__gt=OuterRef("closed_at"))
+    return Q(Q(status=Handoff.Status.RETURNED), ~Exists(later))
+
+
+def attention_q() -> Q:
+    """A department asks back (info requested) or returned the hand-off and nobody followed that up yet."""
+    return Q(status=Handoff.Status.INFO_REQUESTED) | _not_followed_up()
+
+
+def unfinished_q() -> Q:
+    """What closing a case would leave behind: an open or unanswered hand-off, or a return not followed up."""
+    return Q(status__in=Handoff.OPEN_STATUSES) | _not_followed_up()
+
+
+def case_attention() -> Exists:
+    """True for an open case with a hand-off that asks for attention; use in annotate or a filter."""
+    return Exists(
+        Handoff.objects.filter(case=OuterRef("pk"), case__status__in=OPEN_CASE_STATUSES).filter(attention_q())
+    )
+
+
+def with_attention(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate `needs_attention` on every case in one query (no query per row)."""
+    return cases.annotate(needs_attention=case_attention())
+
+
+def handoffs_needing_attention(case: Case) -> list[Handoff]:
+    if not case.is_open:
+        return []
+    return list(
+        case.handoffs.filter(attention_q()).select_related("team", "created_by").order_by("created_at", "pk")
+    )
+
+
+def unfinished_handoffs(case: Case) -> list[Handoff]:
+    """The parts a close would leave unfinished; closing with any of them needs a confirmation and a reason."""
+    if not case.is_open:
+        return []
+    return list(case.handoffs.filter(unfinished_q()).select_related("team").order_by("created_at", "pk"))
+
+
+def answer_draft(case: Case) -> str:
+    """The final answer's starting text: every department's answer under its team's name."""
+    answered = case.handoffs.filter(status=Handoff.Status.ANSWERED).select_related("team")
+    return "\n\n".join(f"{h.team.name}: {h.answer.strip()}" for h in answered.order_by("created_at", "pk"))
+
+
 def handoff_thread(handoff: Handoff) -> QuerySet[Message]:
-    """What a department may read of the case: the public conversation and this hand-off's own events."""
+    """What a department may read of the case: the public conversation and this hand-off's own events.
+
+    Once the hand-off is closed (answered, returned, withdrawn), the conversation stops at that moment: what
+    the entrepreneur and team economie say afterwards is no longer the department's business.
+    """
     from django.db.models import Q
 
+    public = Q(is_public=True)
+    if handoff.closed_at is not None:
+        public &= Q(created_at__lte=handoff.closed_at)
     return (
         handoff.case.messages.filter(
-            Q(is_public=True)
-            | Q(kind__in=[Message.Kind.HANDOFF, Message.Kind.FOLLOWUP], data__handoff=handoff.pk)
+            public | Q(kind__in=[Message.Kind.HANDOFF, Message.Kind.FOLLOWUP], data__handoff=handoff.pk)
         )
         .select_related("author")
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
+
+
+def handoff_attachments(handoff: Handoff):
+    """The entrepreneur's public attachments, up to the moment the hand-off closed (as the thread)."""
+    attachments = handoff.case.attachments.filter(message__is_public=True)
+    if handoff.closed_at is not None:
+        attachments = attachments.filter(message__created_at__lte=handoff.closed_at)
+    return attachments
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Writes of the routing app: hand-offs and their answers, and the router's proposal for a case."""
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,6 +22,7 @@ from teams.selectors import display_name
 
 from .models import Handoff, LabelledExample
 from .router import best_topic_of_team, case_text, propose
+from .selectors import unfinished_handoffs
 from .workflow import HandoffNotAllowed, check_handoff_transition
 
 User = AbstractBaseUser
@@ -61,8 +63,7 @@ def route_case(*, case: Case) -> Case:
     ):
         case_hand_off(
             case=case,
-            teams=[proposal.team, *proposal.extra_teams],
-            request_text=case.question,
+            requests={team: case.question for team in [proposal.team, *proposal.extra_teams]},
             actor=None,
         )
     return case
@@ -92,8 +93,19 @@ def case_correct_topic(*, case: Case, topic: Topic, actor: User) -> Case:
     return case
 
 
+EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+")
+PHONE_RE = re.compile(r"(?<!\w)\+?\d[\d\s().-]{7,}\d")
+
+
 def _example_text(case: Case) -> str:
-    return f"{case.subject}\n{case.question}".strip()
+    """The question as training data, without the asker's name and contact details (the public form's consent
+    text promises this): the contact's name, e-mail addresses and phone numbers are left out."""
+    text = f"{case.subject}\n{case.question}".strip()
+    name = (case.contact.name or "").strip()
+    if len(name) >= 3:
+        text = re.sub(re.escape(name), "[naam]", text, flags=re.IGNORECASE)
+    text = EMAIL_RE.sub("[e-mail]", text)
+    return PHONE_RE.sub("[telefoon]", text)
 
 
 def _record_team_correction(case: Case, teams: Sequence[Team], actor: User | None) -> None:
@@ -149,8 +161,21 @@ def _timeline(handoff: Handoff, body: str, actor: User | None, event: str) -> Me
 
 
 @transaction.atomic
-def case_hand_off(*, case: Case, teams: Sequence[Team], request_text: str, actor: User) -> list[Handoff]:
-    """Hand the case to one or more departments at once (a split question: one hand-off per team)."""
+def case_hand_off(
+    *,
+    case: Case,
+    actor: User | None,
+    requests: Mapping[Team, str] | None = None,
+    teams: Sequence[Team] = (),
+    request_text: str = "",
+) -> list[Handoff]:
+    """Hand the case to one or more departments at once (a split question: one hand-off per team).
+
+    `requests` maps each team to its own request text, so a department reads only its own part. The shorthand
+    `teams` + `request_text` sends the same text to every team.
+    """
+    requests = dict(requests) if requests is not None else dict.fromkeys(teams, request_text)
+    teams = list(requests)
     case = Case.objects.select_for_update(of=("self",)).select_related("contact").get(pk=case.pk)
     if not case.is_open:
         raise HandoffNotAllowed(_("Deze vraag is afgesloten. Heropen de vraag eerst."))
@@ -178,7 +203,8 @@ def case_hand_off(*, case: Case, teams: Sequence[Team], request_text: str, actor
         )
     handoffs = []
     for team in teams:
-        deadline = handoff_deadline(team)
+        request_text = requests[team]
+        deadline = handoff_deadline(team, case_due=case.deadline)
         handoff = Handoff(
             case=case,
             team=team,
@@ -279,6 +305,15 @@ def handoff_return(*, handoff: Handoff, actor: User, reason: str) -> Handoff:
         actor,
         "returned",
     )
+    if handoff.case.handoffs.filter(status__in=Handoff.OPEN_STATUSES).exists():
+        # Other departments are still working: tell whoever handed it off now, not only when all are done.
+        intake_services.notify_owner(
+            handoff.case,
+            key=f"handoff-returned:{handoff.pk}",
+            template="handoff_returned",
+            context={"handoff": handoff, "reason": reason},
+            recipient=handoff.created_by,
+        )
     _after_handoff_closed(handoff, actor)
     return handoff
 
@@ -287,7 +322,12 @@ def handoff_return(*, handoff: Handoff, actor: User, reason: str) -> Handoff:
 def handoff_request_information(*, handoff: Handoff, actor: User, question: str) -> Handoff:
     handoff = _lock(handoff)
     _require(handoff, (Handoff.Status.OPEN, Handoff.Status.CLAIMED), _("om informatie vragen"))
-    _move(handoff, Handoff.Status.INFO_REQUESTED, actor, {"claimed_by": handoff.claimed_by or actor})
+    _move(
+        handoff,
+        Handoff.Status.INFO_REQUESTED,
+        actor,
+        {"claimed_by": handoff.claimed_by or actor, "info_question": question},
+    )
     message = _timeline(
         handoff,
         Text(gettext_noop("%(team)s vraagt regie om informatie: %(q)s"), team=handoff.team, q=question),
@@ -299,6 +339,7 @@ def handoff_request_information(*, handoff: Handoff, actor: User, question: str)
         key=f"handoff-info:{message.pk}",
         template="handoff_info_requested",
         context={"handoff": handoff, "question": question},
+        recipient=handoff.created_by,
     )
     return handoff
 
@@ -349,6 +390,7 @@ def _after_handoff_closed(handoff: Handoff, actor: User | None) -> None:
         key=f"handoffs-done:{case.pk}:{handoff.pk}",
         template="handoffs_done",
         context={"handoffs": list(case.handoffs.select_related("team").order_by("created_at"))},
+        recipient=handoff.created_by,
     )
 
 
@@ -368,17 +410,55 @@ def handoffs_withdraw_open(*, case: Case, actor: User | None) -> int:
     return count
 
 
+def _record_close_override(case: Case, actor: User, reason: str) -> None:
+    """Closing with unfinished parts was confirmed: the parts and the reason go on the timeline."""
+    parts = unfinished_handoffs(case)
+    if not parts and not reason:
+        return
+    intake_services.add_timeline_entry(
+        case=case,
+        kind=Message.Kind.SYSTEM,
+        actor=actor,
+        body=Text(
+            gettext_noop("Toch afgesloten met onafgeronde uitzettingen (%(teams)s): %(reason)s"),
+            teams=", ".join(h.team.name for h in parts) or "–",
+            reason=reason,
+        ),
+        data={"event": "close_override"},
+    )
+
+
 @transaction.atomic
-def case_close_with_answer(*, case: Case, actor: User, body: str, resolution: str) -> Case:
-    """Send the final answer: open hand-offs are withdrawn first, and the topic counts as confirmed."""
+def case_close_with_answer(
+    *,
+    case: Case,
+    actor: User,
+    body: str,
+    resolution: str,
+    override_reason: str = "",
+    delivered_by: str = "",
+) -> Case:
+    """Send the final answer: open hand-offs are withdrawn first, and the topic counts as confirmed.
+
+    `override_reason`: why the owner closes although hand-offs are unfinished (routing.selectors).
+    `delivered_by`: see `intake.services.case_answer` (followup passes "phone" once the call is reached).
+    """
+    if override_reason:
+        _record_close_override(case, actor, override_reason)
     handoffs_withdraw_open(case=case, actor=actor)
-    case = intake_services.case_answer(case=case, actor=actor, body=body, resolution=resolution)
+    case = intake_services.case_answer(
+        case=case, actor=actor, body=body, resolution=resolution, delivered_by=delivered_by
+    )
     record_confirmed_topic(case=case)
     return case
 
 
 @transaction.atomic
-def case_close_with_referral(*, case: Case, actor: User, organisation: str, url: str, body: str) -> Case:
+def case_close_with_referral(
+    *, case: Case, actor: User, organisation: str, url: str, body: str, override_reason: str = ""
+) -> Case:
+    if override_reason:
+        _record_close_override(case, actor, override_reason)
     handoffs_withdraw_open(case=case, actor=actor)
     case = intake_services.case_refer(case=case, actor=actor, organisation=organisation, url=url, body=body)
     record_confirmed_topic(case=case)
@@ -386,6 +466,10 @@ def case_close_with_referral(*, case: Case, actor: User, organisation: str, url:
 
 
 @transaction.atomic
-def case_close_cancelled(*, case: Case, actor: User, resolution: str, reason: str) -> Case:
+def case_close_cancelled(
+    *, case: Case, actor: User, resolution: str, reason: str, override_reason: str = ""
+) -> Case:
+    if override_reason:
+        _record_close_override(case, actor, override_reason)
     handoffs_withdraw_open(case=case, actor=actor)
     return intake_services.case_cancel(case=case, actor=actor, resolution=resolution, reason=reason)

@@ -28,7 +28,7 @@ def _page(request, handoff, **forms):
         "handoff": handoff,
         "case": handoff.case,
         "thread": selectors.handoff_thread(handoff),
-        "attachments": handoff.case.attachments.filter(message__is_public=True),
+        "attachments": selectors.handoff_attachments(handoff),
         "answer_form": forms.get("answer_form") or HandoffAnswerForm(),
         "return_form": forms.get("return_form") or HandoffReturnForm(),
         "question_form": forms.get("question_form") or HandoffQuestionForm(),

@@ -29,7 +29,10 @@ SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dev", default="/work/shared/data/routing/dev.tsv")
+    parser.add_argument("--dev", nargs="+", default=["/work/shared/data/routing/dev.tsv"])
+    parser.add_argument("--C", type=float, default=None, help="override the regularisation strength")
+    parser.add_argument("--char-weight", type=float, default=None, help="override the char n-gram weight")
+    parser.add_argument("--summary", action="store_true", help="only the headline figures per file")
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--cv", action="store_true", help="also run 5-fold cross-validation on the catalogue")
     parser.add_argument("--errors", type=int, default=0, help="show this many misrouted questions")
@@ -40,7 +43,8 @@ def main() -> None:
     topic_team = {t["slug"]: t["team"] for t in topics}
     examples = examples_from_catalogue(topics)
     start = time.perf_counter()
-    clf = TopicClassifier(version="dev").fit(examples)
+    overrides = {k: v for k, v in (("C", args.C), ("char_weight", args.char_weight)) if v is not None}
+    clf = TopicClassifier(version="dev", **overrides).fit(examples)
     train_s = time.perf_counter() - start
     blob = clf.to_bytes()
     print(
@@ -48,11 +52,15 @@ def main() -> None:
         f"temperature {clf.temperature:.2f}; model {len(blob) / 1e6:.2f} MB"
     )
 
-    rows = read_tsv(args.dev)
-    report = evaluate(rows, lambda q: team_ranking(clf.predict_proba_all(q), topic_team), args.threshold)
-    print(f"\n== {args.dev}")
-    print(format_report(report, show_errors=args.errors, thresholds=SWEEP))
-    print(f"lowest threshold with >= 95% of auto-routed right: {suggest_threshold(report)}")
+    for path in args.dev:
+        rows = read_tsv(path)
+        report = evaluate(rows, lambda q: team_ranking(clf.predict_proba_all(q), topic_team), args.threshold)
+        print(f"\n== {path}")
+        if args.summary:
+            print(format_report(report).split("\n\n")[0])
+            continue
+        print(format_report(report, show_errors=args.errors, thresholds=SWEEP))
+        print(f"lowest threshold with >= 95% of auto-routed right: {suggest_threshold(report)}")
 
     if args.cv:
         catalogue = [t for t in topics if not t["slug"].startswith("upl-")]

@@ -76,7 +76,9 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     ok = True
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
         context = browser.new_context(viewport=PHONE, locale="nl-NL", is_mobile=True, has_touch=True)
         page = context.new_page()
         for path in PUBLIC:

@@ -19,7 +19,7 @@ from .models import Membership, Team
 class StaffRoles:
     """What a staff member may do, derived once per request from their memberships."""
 
-    is_owner: bool  # team economie (or a superuser): directs every case
+    is_owner: bool  # a member of team economie: directs every case (a superuser only as a member)
     is_kcc: bool
     is_coordinator: bool
     department_team_ids: frozenset[int]
@@ -53,6 +53,21 @@ class StaffRoles:
         return self.is_owner or self.is_kcc or self.is_coordinator
 
     @property
+    def sees_all_overviews(self) -> bool:
+        """Team economie and the KCC see every team's callbacks and deadlines; a coordinator only their teams'."""
+        return self.is_owner or self.is_kcc
+
+    @property
+    def owns_cases(self) -> bool:
+        """The owner actions on a case (account manager, topic, hand-off, answer, close, reopen): team economie."""
+        return self.is_owner
+
+    @property
+    def reads_knowledge_drafts(self) -> bool:
+        """Drafts of every team (internal notes included) and the full gap report: team economie and the KCC."""
+        return self.is_owner or self.is_kcc
+
+    @property
     def edits_all_articles(self) -> bool:
         """Team economie and the KCC write every knowledge article; a department only its own teams'."""
         return self.is_owner or self.is_kcc
@@ -73,9 +88,10 @@ def roles_for(user: AbstractBaseUser | AnonymousUser) -> StaffRoles:
     memberships = list(Membership.objects.filter(user=user, team__is_active=True).select_related("team"))
     kinds = {m.team.kind for m in memberships}
     roles = StaffRoles(
-        is_owner=user.is_superuser or Team.Kind.OWNER in kinds,
+        # The functional administrator (superuser) administers; they own cases only as a team economie member.
+        is_owner=Team.Kind.OWNER in kinds,
         is_kcc=Team.Kind.KCC in kinds,
-        is_coordinator=user.is_superuser or any(m.role == Membership.Role.COORDINATOR for m in memberships),
+        is_coordinator=any(m.role == Membership.Role.COORDINATOR for m in memberships),
         department_team_ids=frozenset(m.team_id for m in memberships if m.team.kind == Team.Kind.DEPARTMENT),
     )
     user._voordeur_roles = roles
@@ -105,6 +121,11 @@ def directs_cases(roles: StaffRoles) -> bool:
     return roles.sees_all_cases
 
 
+def owns_cases(roles: StaffRoles) -> bool:
+    """Only team economie acts on a case as its owner; the KCC may read the case."""
+    return roles.owns_cases
+
+
 def handles_handoffs(roles: StaffRoles) -> bool:
     return roles.handles_handoffs
 
@@ -116,3 +137,4 @@ def sees_overviews(roles: StaffRoles) -> bool:
 
 staff_member_required = role_required(is_staff_member)
 case_directors_only = role_required(directs_cases)
+case_owners_only = role_required(owns_cases)

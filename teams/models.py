@@ -114,3 +114,6 @@ class ClosingDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d-%m-%Y} {self.name}"
+
+
+from .audit import AuditEvent  # noqa: E402, F401  (the audit trail's model, kept beside record() in teams.audit)

@@ -135,6 +135,22 @@ def active_model(catalogue, trained_model_bytes):
 
 
 @pytest.fixture
+def verified_superuser(client, db):
+    """The functional administrator ("beheer"), signed in on `client` and verified with a confirmed TOTP device,
+    as after entering a code: /beheer/ requires two-factor authentication (accounts.middleware)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    superuser = get_user_model().objects.create_superuser("beheer", "beheer@gemeente.test", "pw")
+    device = TOTPDevice.objects.create(user=superuser, name="test", confirmed=True)
+    client.force_login(superuser)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return superuser
+
+
+@pytest.fixture
 def outbox_emails():
     mail.outbox = []
     return mail.outbox

@@ -1,17 +1,15 @@
 """The functional administrator's pages (Django admin) open without errors, history included."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from teams.models import Topic
 from tests.factories import submit_case
 
 
-def test_every_admin_list_and_add_page_opens(client, teams, owner, topics):
+def test_every_admin_list_and_add_page_opens(client, teams, owner, topics, verified_superuser):
     submit_case()
-    superuser = get_user_model().objects.create_superuser("beheer", "beheer@gemeente.test", "pw")
-    client.force_login(superuser)
+    superuser = verified_superuser
     for model, model_admin in admin.site._registry.items():
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         assert client.get(reverse(f"{name}_changelist")).status_code == 200, name
@@ -19,9 +17,8 @@ def test_every_admin_list_and_add_page_opens(client, teams, owner, topics):
             assert client.get(reverse(f"{name}_add")).status_code == 200, name
 
 
-def test_topic_changes_are_kept_in_history(client, teams, topics):
-    superuser = get_user_model().objects.create_superuser("beheer", "beheer@gemeente.test", "pw")
-    client.force_login(superuser)
+def test_topic_changes_are_kept_in_history(client, teams, topics, verified_superuser):
+    superuser = verified_superuser
     topic = topics["terras"]
     url = reverse("admin:teams_topic_change", args=[topic.pk])
     form = client.get(url).context["adminform"].form

@@ -11,7 +11,7 @@ GARBAGE = {
     "assign-owner": "999999",
     "topic-topic": "not-a-number",
     "handoff-teams": ["999999", "abc"],
-    "handoff-request_text": "x" * 6000,
+    "handoff-request_vergunningen": "x" * 6000,
     "note-body": "",
     "info-body": "",
     "answer-body": "",

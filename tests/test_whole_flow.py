@@ -49,7 +49,8 @@ def test_question_travels_to_two_departments_and_back_to_the_entrepreneur(
         reverse("casework:case-hand-off", args=[case.pk]),
         {
             "handoff-teams": [teams["vergunningen"].pk, teams["belastingen"].pk],
-            "handoff-request_text": "Welke vergunning en hoeveel precario?",
+            "handoff-request_vergunningen": "Welke vergunning is nodig?",
+            "handoff-request_belastingen": "Hoeveel precario?",
         },
     )
     assert response.status_code == 302

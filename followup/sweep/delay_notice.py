@@ -1,11 +1,24 @@
-"""Delay notice: a case whose clock runs is late, or will be (an open hand-off is due after its deadline).
+"""Delay notice: tell the entrepreneur, before the deadline passes, that the answer will be late, and when it comes.
 
-The entrepreneur is told a new date: the last open hand-off's deadline (or today, if later) plus
-FOLLOWUP_DELAY_MARGIN_DAYS working days. The timeline entry is public, so the tracking page shows the new date.
-Once per case and new date, and at most one notice per FOLLOWUP_DELAY_NOTICE_MIN_DAYS days.
+The rule (the "deadline" below is the case's promised date: its deadline, or a later expected date an earlier
+notice gave, ``Case.expected_date``):
 
-The working-day arithmetic happens in Python, once per sweep: a small table ``cal (d, nd)`` from each possible
-start day d (today up to the last open hand-off deadline) to its new date nd, joined in SQL.
+- A case whose clock runs (open, not waiting on the entrepreneur) **will miss** its deadline when
+  (a) an open hand-off is due after the deadline; the notice then goes out on the **last working day before
+  the deadline** (the first sweep on a day whose next working day is the deadline or later), not before, so
+  a hand-off that is answered early causes no notice; or
+  (b) the deadline is today (or passed: a sweep that did not run catches up) and the case is not answered.
+- The new date: (a) the last open hand-off's deadline (or today, if later) plus FOLLOWUP_DELAY_MARGIN_DAYS
+  working days (the time team economie needs to turn the department's answer into the reply);
+  (b) today plus FOLLOWUP_DELAY_EXTRA_DAYS working days.
+- The new date is stored on the case (``Case.expected_date``, one UPDATE per chunk) and the tracking page
+  shows it (intake.selectors.expected_answer_date). From then on that date is the deadline for this rule, so
+  a second notice follows only when the new date will be missed as well.
+- Once per case and new date, and at most one notice per FOLLOWUP_DELAY_NOTICE_MIN_DAYS days.
+
+The working-day arithmetic happens in Python, once per sweep: a small table ``cal (d, nd, nx)`` from each
+possible start day d (today up to the last open hand-off deadline) to d plus the margin (nd) and d plus the
+extra days (nx), joined in SQL.
 """
 
 from __future__ import annotations
@@ -17,8 +30,13 @@ from django.utils.translation import gettext_noop
 
 from routing.models import Handoff
 
-from .base import ACTIVE, HANDOFF_OPEN, Context, case_joins, case_values, entrepreneur_mail, later_handoff
+from .base import ACTIVE, HANDOFF_OPEN, Context, case_joins, case_values, entrepreneur_mail
 from .engine import Action, Sql
+
+# The promised date of a case: its deadline, or the later date of a delay notice.
+PROMISED = "CASE WHEN c.expected_date > c.deadline THEN c.expected_date ELSE c.deadline END"
+# The new date for a claimed row of `dc`: after the hand-off (a), or extra days from today (b).
+NEW_DATE = "CASE WHEN dc.hd > dc.promised THEN cal.nd ELSE cal.nx END"
 
 
 def build(ctx: Context) -> Action:
@@ -30,27 +48,35 @@ def build(ctx: Context) -> Action:
         .first()
     ) or today
     last_deadline = min(last_deadline, today + timedelta(days=3 * 366))
+    calendar = ctx.calendar
     expected = {
-        today + timedelta(days=i): ctx.calendar.add_working_days(
-            today + timedelta(days=i), settings.FOLLOWUP_DELAY_MARGIN_DAYS
+        day: (
+            calendar.add_working_days(day, settings.FOLLOWUP_DELAY_MARGIN_DAYS),
+            calendar.add_working_days(day, settings.FOLLOWUP_DELAY_EXTRA_DAYS),
         )
-        for i in range((last_deadline - today).days + 1)
+        for day in (today + timedelta(days=i) for i in range((last_deadline - today).days + 1))
     }
+    # Today is the last working day before a deadline on or before the next working day.
+    horizon = calendar.add_working_days(today, 1)
     week_ago = ctx.now - timedelta(days=settings.FOLLOWUP_DELAY_NOTICE_MIN_DAYS)
 
     def expected_dates(sql: Sql) -> str:
-        rows = ", ".join(f"({sql.date(d)}, {sql.date(nd)})" for d, nd in expected.items())
-        return f"WITH cal (d, nd) AS (VALUES {rows})"
+        rows = ", ".join(
+            f"({sql.date(d)}, {sql.date(nd)}, {sql.date(nx)})" for d, (nd, nx) in expected.items()
+        )
+        return f"WITH cal (d, nd, nx) AS (VALUES {rows})"
 
     def delay_from(sql: Sql) -> str:
-        # dc: the late cases with hd, their last open hand-off deadline; the new date starts from hd or today.
+        # dc: cases whose promised date is at most one working day away, with hd, their last open hand-off's
+        # deadline; (a) a hand-off due after the promised date, or (b) the promised date is today or passed.
         return (
-            f"FROM (SELECT c.id AS id, (SELECT MAX(h.deadline) FROM {t['handoff']} h WHERE h.case_id = c.id "
-            f"AND h.status IN {sql.in_(HANDOFF_OPEN)}) AS hd FROM {t['case']} c "
-            f"WHERE c.status IN {sql.in_(ACTIVE)} AND (c.deadline < {sql.date(today)} "
-            f"OR {later_handoff(ctx, sql)})) dc "
+            f"FROM (SELECT c.id AS id, {PROMISED} AS promised, (SELECT MAX(h.deadline) FROM {t['handoff']} h "
+            f"WHERE h.case_id = c.id AND h.status IN {sql.in_(HANDOFF_OPEN)}) AS hd FROM {t['case']} c "
+            f"WHERE c.status IN {sql.in_(ACTIVE)} AND c.deadline IS NOT NULL "
+            f"AND {PROMISED} <= {sql.date(horizon)}) dc "
             f"JOIN cal ON cal.d = CASE WHEN dc.hd > {sql.date(today)} THEN dc.hd ELSE {sql.date(today)} END "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {t['action']} pa WHERE pa.case_id = dc.id "
+            f"WHERE (dc.hd > dc.promised OR dc.promised <= {sql.date(today)}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {t['action']} pa WHERE pa.case_id = dc.id "
             f"AND pa.kind = 'delay_notice' AND pa.created_at > {sql.moment(week_ago)})"
         )
 
@@ -60,10 +86,10 @@ def build(ctx: Context) -> Action:
         data_key="case",
         prelude=expected_dates,
         claim_from=delay_from,
-        key="'delay-notice:' || CAST(dc.id AS TEXT) || ':' || CAST(cal.nd AS TEXT)",
+        key=f"'delay-notice:' || CAST(dc.id AS TEXT) || ':' || CAST({NEW_DATE} AS TEXT)",
         case_id="dc.id",
         object_id="dc.id",
-        due="cal.nd",
+        due=NEW_DATE,
         effect_joins=case_joins(t),
         # Public: the entrepreneur reads it on the tracking page, which then shows the new date.
         timeline=gettext_noop("Uw vraag kost meer tijd dan verwacht. U krijgt uiterlijk %(date)s antwoord."),
@@ -72,4 +98,5 @@ def build(ctx: Context) -> Action:
         event="delay_notice",
         mails=[entrepreneur_mail(ctx, "followup_delay_notice")],
         public=True,
+        set_case={"expected_date": "MAX(a.due)"},
     )

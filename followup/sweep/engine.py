@@ -9,7 +9,8 @@ million open items) in seconds and with flat memory. So no rows travel to Python
    commit, then skip), so each action happens once per deadline.
 2. Effects, for the rows of this batch only: one INSERT ... SELECT writing the case timeline entries
    (``Message.Kind.FOLLOWUP``) and one per kind of recipient writing outbox rows. E-mail texts come from the
-   normal templates, rendered once with placeholders that SQL fills per row with ``replace()``.
+   normal templates, rendered once with placeholders that SQL fills per row with ``replace()``. An action may
+   also set case columns from its batch (``Action.set_case``): one UPDATE per chunk.
 
 The claim and its effects share one transaction per chunk: all of them or none. The statements are portable
 between PostgreSQL and SQLite (3.35+: ON CONFLICT, RETURNING); the few differences are in ``Sql``.
@@ -140,6 +141,9 @@ class Action:
     mails: list[Mail] = field(default_factory=list)
     public: bool = False
     prelude: Callable[[Sql], str] | None = None  # a WITH clause the claim needs (a calendar table)
+    # Case columns to set from this batch's action rows: column -> aggregate over `a`, e.g.
+    # {"expected_date": "MAX(a.due)"}. One UPDATE per chunk, like the other effects.
+    set_case: dict[str, str] = field(default_factory=dict)
     after: Callable[[list[int]], None] | None = None  # per-row work for the claimed case ids (rare)
 
 
@@ -249,6 +253,18 @@ def _effects(action: Action, *, now: datetime, batch: str, result: ActionResult,
             result.message_count += len(rows)
             if collect_ids:
                 result.messages += [tuple(row) for row in rows]
+    if action.set_case:
+        assignments = ", ".join(
+            f"{column} = (SELECT {expr} FROM {t['action']} a WHERE a.batch = %(batch)s "
+            f"AND a.case_id = {t['case']}.id)"
+            for column, expr in action.set_case.items()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {t['case']} SET {assignments} "
+                f"WHERE id IN (SELECT case_id FROM {t['action']} WHERE batch = %(batch)s)",
+                {"batch": batch},
+            )
     if action.after:
         with connection.cursor() as cursor:
             cursor.execute(

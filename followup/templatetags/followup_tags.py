@@ -25,6 +25,7 @@ def case_followup(context, case):
         "ratings": selectors.case_ratings(case),
         "callback_form": CallbackForm(initial={"name": case.contact.name, "phone": case.contact.phone}),
         "waiting_expired": waiting_expired,
+        "owns_case": getattr(context.get("roles"), "owns_cases", False),  # the owner's decisions
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
         "today": context.get("today"),

@@ -1,5 +1,5 @@
-// KCC screen, progressive enhancement: suggestions while typing (debounced). Without this file the
-// "Zoek suggesties" button does the same with a normal form submit.
+// KCC screen, progressive enhancement: suggestions while typing (debounced) and the chosen caller filled in
+// at once. Without this file the "Zoek suggesties" and caller buttons do the same with a normal form submit.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.querySelector("[data-kcc-form]");
   if (!form) return;
@@ -73,6 +73,17 @@ document.addEventListener("DOMContentLoaded", () => {
       // Network trouble or aborted: the "Zoek suggesties" button still works.
     }
   }
+
+  // Picking a caller: fill in name, phone and e-mail at once; the submit that follows does the same on the
+  // server (and keeps everything typed), so without this script nothing is lost either.
+  form.querySelectorAll("[data-kcc-pick]").forEach((button) => {
+    button.addEventListener("click", () => {
+      [["name", "call-contact_name"], ["phone", "call-phone"], ["email", "call-email"]].forEach(([key, name]) => {
+        const input = form.querySelector(`[name='${name}']`);
+        if (input && button.dataset[key]) input.value = button.dataset[key];
+      });
+    });
+  });
 
   question.addEventListener("input", () => {
     clearTimeout(timer);

@@ -39,6 +39,36 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // A long topic list gets a filter box: typing hides the topics (and team groups) that do not match.
+  // Without this file the select works as usual. The box has no name, so it is never sent.
+  document.querySelectorAll("select[data-topic-filter]").forEach((select) => {
+    const input = document.createElement("input");
+    input.type = "search";
+    input.id = `${select.id}-filter`;
+    input.className = "form-control topic-filter";
+    input.autocomplete = "off";
+    input.setAttribute("aria-controls", select.id);
+    const label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.className = "form-label small";
+    label.textContent = select.dataset.topicFilter;
+    select.before(label, input);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault(); // Enter must not press the form's first button
+    });
+    input.addEventListener("input", () => {
+      const words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      select.querySelectorAll("option").forEach((option) => {
+        if (!option.value) return;
+        const text = `${option.parentElement.label || ""} ${option.textContent}`.toLowerCase();
+        option.hidden = !words.every((word) => text.includes(word));
+      });
+      select.querySelectorAll("optgroup").forEach((group) => {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+    });
+  });
+
   // Ctrl+Enter (Cmd+Enter on a Mac) in a text box sends its form.
   document.addEventListener("keydown", (event) => {
     const target = event.target;

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from companies import services as company_services
 from companies.models import CompanyNote
+from intake import services as intake_services
 from intake.models import AccountManagerProfile, AccountManagerRule, Company
 from intake.selectors import account_manager_for
 from routing import services as routing_services
@@ -123,8 +124,12 @@ def test_account_manager_rules(teams):
 def test_new_cases_are_owned_by_the_account_manager_of_the_rules(teams):
     jeroen = make_user("jeroen", teams["economie"])
     AccountManagerRule.objects.create(account_manager=jeroen, kind="sector", sbi_prefix="56")
-    Company.objects.create(kvk_number="12345678", name="Café De Leeuw", sbi_codes="5630")
-    assert submit_case().case.owner == jeroen
+    company = Company.objects.create(kvk_number="12345678", name="Café De Leeuw", sbi_codes="5630")
+    assert submit_case(company=company).case.owner == jeroen
+    # A stranger's KVK number is a claim (issue 10): the owner follows when staff confirm it.
+    claimed = submit_case(email="nieuw@cafe.test").case
+    assert claimed.owner is None
+    assert intake_services.case_confirm_kvk_claim(case=claimed, actor=jeroen).owner == jeroen
 
 
 def test_start_page_shows_account_managers_faq_and_how_to_reach(client, teams):

@@ -4,7 +4,6 @@ from datetime import timedelta
 from itertools import product
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,9 +113,7 @@ def test_marking_a_cancelled_visit_done_is_a_form_error(client, visit, owner):
     assert (visit.status, visit.notes, visit.done_at) == (Status.CANCELLED, "", None)
 
 
-def test_status_is_read_only_in_the_admin(client, visit):
-    superuser = get_user_model().objects.create_superuser("beheer", "beheer@gemeente.test", "pw")
-    client.force_login(superuser)
+def test_status_is_read_only_in_the_admin(client, visit, verified_superuser):
     response = client.get(reverse("admin:companies_companyvisit_change", args=[visit.pk]))
     assert response.status_code == 200
     adminform = response.context["adminform"]

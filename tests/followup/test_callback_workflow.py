@@ -3,7 +3,6 @@
 from itertools import product
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from followup import services, workflow
@@ -80,9 +79,7 @@ def test_a_call_on_a_cancelled_callback_is_refused_and_not_logged(callback, kcc_
     assert not CallbackAttempt.objects.exists()
 
 
-def test_status_is_read_only_in_the_admin(client, callback):
-    superuser = get_user_model().objects.create_superuser("beheer", "beheer@gemeente.test", "pw")
-    client.force_login(superuser)
+def test_status_is_read_only_in_the_admin(client, callback, verified_superuser):
     url = reverse("admin:followup_callbackrequest_change", args=[callback.pk])
     response = client.get(url)
     assert response.status_code == 200

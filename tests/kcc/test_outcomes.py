@@ -56,7 +56,7 @@ def test_find_the_caller_by_kvk_phone_email_postcode_and_name(agent_client, team
     company.save()
     for query in ("12345678", "1234ab", "marco@cafe.test", "06-12345678", "De Leeuw", "Marco"):
         response = agent_client.get(URL, {"zoek": query})
-        assert f"?bedrijf={company.pk}" in response.content.decode(), query
+        assert f'name="pick" value="{company.pk}:' in response.content.decode(), query
     response = agent_client.get(URL, {"bedrijf": company.pk})
     assert case.reference in response.content.decode()  # open cases of the caller
 
@@ -88,18 +88,21 @@ def test_answering_needs_an_article(agent_client, articles):
     assert not Case.objects.exists()
 
 
-def test_transfer_shows_the_direct_number_and_economie_owns_the_case(agent_client, articles, teams):
+def test_transfer_shows_the_direct_number_and_leaves_no_case(agent_client, articles, teams):
     teams["vergunningen"].phone = "14 0123 201"
     teams["vergunningen"].save()
     response = post(
-        agent_client, "transferred", question="Vraag over mijn terras", team=teams["vergunningen"].pk
+        agent_client,
+        "transferred",
+        question="Vraag over mijn terras",
+        team=teams["vergunningen"].pk,
+        contact_name="Marco",
+        phone="06 12345678",
     )
     call = KccCall.objects.get()
     assert call.outcome == KccCall.Outcome.TRANSFERRED and call.team == teams["vergunningen"]
-    assert call.case.owner_team == teams["economie"] and call.case.is_open
-    assert call.case.messages.filter(
-        kind=Message.Kind.ROUTING, body__contains="doorverbonden met Vergunningen"
-    ).exists()
+    assert call.case is None and not Case.objects.exists()  # a warm transfer: a call-log entry only
+    assert call.caller_name == "Marco" and call.caller_phone == "+31612345678"
     page = agent_client.get(response.url).content.decode()
     assert "14 0123 201" in page
 
@@ -112,11 +115,11 @@ def test_callback_request_uses_followup(agent_client, articles, teams):
         contact_name="Els",
         phone="06 11122233",
         team=teams["belastingen"].pk,
-        callback_moment="morgenochtend",
+        callback_moment="tomorrow_morning",
     )
     callback = CallbackRequest.objects.get()
     assert callback.team == teams["belastingen"] and callback.phone == "+31611122233"
-    assert callback.preferred_moment == "morgenochtend"
+    assert callback.preferred_moment == "Morgenochtend" and callback.closes_case
     assert KccCall.objects.get().outcome == KccCall.Outcome.CALLBACK and callback.case.is_open
 
 
@@ -136,6 +139,8 @@ def test_handed_to_economie_for_regie_and_the_knowledge_gap(agent_client, articl
         question="Mijn grond is vervuild, wat nu?",
         topic=topic.pk,
         could_not_answer="on",
+        contact_name="Kees",
+        email="kees@grond.test",
     )
     call = KccCall.objects.get()
     assert call.outcome == KccCall.Outcome.REGIE and call.could_not_answer

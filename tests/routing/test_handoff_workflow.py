@@ -5,7 +5,6 @@ from itertools import product
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from routing import services, workflow
@@ -99,9 +98,7 @@ def test_only_the_move_helper_assigns_a_handoff_status():
     assert assignments == ["routing/services.py: handoff.status = to"]
 
 
-def test_status_is_read_only_in_the_admin(client, handoff):
-    superuser = get_user_model().objects.create_superuser("beheer", "beheer@gemeente.test", "pw")
-    client.force_login(superuser)
+def test_status_is_read_only_in_the_admin(client, handoff, verified_superuser):
     response = client.get(reverse("admin:routing_handoff_change", args=[handoff.pk]))
     assert response.status_code == 200
     assert "status" not in response.context["adminform"].form.fields
