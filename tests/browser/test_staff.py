@@ -49,7 +49,7 @@ def test_hand_off_department_answer_and_final_answer_through_the_ui(
     page.get_by_role("link", name=case.reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.reference)
     page.locator("summary", has_text="Uitzetten naar vakafdeling").click()
-    page.get_by_label("Vergunningen").check()
+    page.get_by_role("checkbox", name="Vergunningen").check()
     field(page, "Verzoek aan Vergunningen").fill(
         "Welke vergunning heeft dit café nodig voor een terras van 4 bij 6 m?"
     )
