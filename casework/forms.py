@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intake.forms import normalise_phone
+from intake.forms import SubmissionKeyField, normalise_phone
 from intake.models import Channel, ContactPreference, Resolution
 from intake.selectors import Delivery, answer_delivery
 from teams.forms import UserChoiceField
@@ -184,6 +184,7 @@ class ForwardForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     company_name = forms.CharField(label=_("Bedrijfsnaam (niet verplicht)"), max_length=200, required=False)
+    submission_key = SubmissionKeyField()
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("phone", ""))

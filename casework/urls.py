@@ -23,6 +23,8 @@ urlpatterns = [
         views.case_handoff_reply,
         name="case-handoff-reply",
     ),
+    path("zaken/berichten/", views.outbox_problems, name="outbox"),
+    path("zaken/berichten/<int:pk>/opnieuw/", views.outbox_resend, name="outbox-resend"),
     path("bijlagen/<int:pk>/", views.staff_attachment, name="attachment"),
     path("doorsturen/", views.forward, name="forward"),
 ]

@@ -9,7 +9,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from followup import services as followup_services
+from intake import outbox
 from intake import selectors as intake_selectors
 from intake import services as intake_services
 from intake.forms import NoteForm
@@ -27,7 +27,8 @@ from routing import services as routing_services
 from routing.forms import HandOffForm, HandoffInformationForm, SetTopicForm
 from teams import audit
 from teams.access import case_directors_only, case_owners_only, roles_for, staff_member_required
-from teams.selectors import display_name, staff_users
+from teams.forms import use_choice_list
+from teams.selectors import choice_lists, display_name, staff_users
 
 from .filters import CaseFilter
 from .forms import (
@@ -40,6 +41,7 @@ from .forms import (
     ReopenForm,
     RequestInformationForm,
 )
+from .keyset import Keyset, capped_count
 
 
 @login_required
@@ -54,71 +56,87 @@ def staff_home(request):
     return render(request, "casework/no_role.html", status=403)
 
 
-# Sortable columns of the case list: `?sort=<key>` or `?sort=-<key>`; anything else keeps the default order.
+# Sortable columns of the case list: `?sort=<key>` or `?sort=-<key>`; anything else keeps the default order
+# (newest first). Each order ends in the id and runs in one direction, so pages are keyset pages
+# (casework/keyset.py) read from the indexes on Case (intake/models.py).
 CASE_SORTS = {
-    "reference": ("reference",),
-    "deadline": ("deadline", "-created_at"),
-    "status": ("status", "-created_at"),
-    "created": ("created_at",),
+    "reference": ("reference", "pk"),
+    "deadline": ("deadline", "pk"),
+    "status": ("status", "created_at", "pk"),
+    "created": ("created_at", "pk"),
 }
+DEFAULT_SORT = ("created_at", "pk")
+PAGE_SIZE = 25
+LIST_COUNT_CAP = 1_000  # "meer dan 1.000 vragen": counting further costs time and tells nobody anything
+PAGING_PARAMETERS = ("page", "na", "voor", "laatste")
 
 
-def _case_sort(value: str) -> tuple[str, tuple[str, ...] | None]:
+def _case_sort(value: str) -> tuple[str, tuple[str, ...], bool]:
+    """(the sort as given or "", the keys, descending)."""
     key = value.removeprefix("-")
     if key not in CASE_SORTS:
-        return "", None
-    descending = value.startswith("-")
-    fields = CASE_SORTS[key]
-    if descending:
-        fields = (f"-{fields[0]}", *fields[1:])
-    return value, fields
+        return "", DEFAULT_SORT, True
+    return value, CASE_SORTS[key], value.startswith("-")
+
+
+def dashboard_counts(user) -> dict:
+    """The tiles above the case list: one query, each count capped (intake.selectors.case_counts)."""
+    return intake_selectors.case_counts(user, extra={"attention": routing_selectors.needs_attention_q()})
 
 
 @case_directors_only
 def case_list(request):
-    queryset = routing_selectors.with_attention(intake_selectors.case_list_for(request.user))
+    queryset = intake_selectors.case_list_for(request.user)
     attention_only = request.GET.get("aandacht") == "1"
     if attention_only:
-        queryset = queryset.filter(needs_attention=True)
+        queryset = queryset.filter(pk__in=routing_selectors.attention_case_ids())
     case_filter = CaseFilter(request.GET or None, queryset=queryset, owners=staff_users())
-    sort, order = _case_sort(request.GET.get("sort", ""))
-    page = Paginator(case_filter.qs.order_by(*order) if order else case_filter.qs, 25).get_page(
-        request.GET.get("page")
+    lists = choice_lists()  # the filter's selects without a query each
+    use_choice_list(case_filter.form.fields["owner"], lists.staff)
+    use_choice_list(case_filter.form.fields["topic"], lists.topics)
+    use_choice_list(case_filter.form.fields["team"], lists.teams)
+    sort, keys, descending = _case_sort(request.GET.get("sort", ""))
+    cases = case_filter.qs
+    page = Keyset(cases, keys, descending=descending, nullable_first=keys[0] == "deadline").page(
+        PAGE_SIZE,
+        after=request.GET.get("na", ""),
+        before=request.GET.get("voor", ""),
+        last=request.GET.get("laatste") == "1",
     )
+    routing_selectors.mark_attention(page.rows)  # "vraagt uw aandacht" per row: one query for the page
     query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("sort", None)
+    for name in (*PAGING_PARAMETERS, "sort"):
+        query.pop(name, None)
     return render(
         request,
         "casework/case_list.html",
         {
             "filter": case_filter,
             "page": page,
-            "query": query.urlencode(),  # without page and sort: the column headers add their own sort
+            "total": intake_selectors.CappedCount(capped_count(cases, LIST_COUNT_CAP), LIST_COUNT_CAP),
+            "query": query.urlencode(),  # without paging and sort: the column headers add their own sort
             "sort": sort,
             "sort_query": f"{query.urlencode()}&sort={sort}" if sort else query.urlencode(),
-            "counts": intake_selectors.case_counts(
-                request.user, extra={"attention": Q(routing_selectors.case_attention())}
-            ),
+            "counts": dashboard_counts(request.user),
             "attention_only": attention_only,
+            # Team economie fixes e-mails that could not be delivered (the tile links to the overview).
+            "undelivered": outbox.failed_count() if _sees_outbox(request.user) else None,
         },
     )
 
 
-def _attention(case, reply_forms: dict):
+def _attention(handoffs, reply_forms: dict):
     """The hand-offs that ask for the owner's attention, each with its reply box (ask-backs only)."""
-    return [
-        (h, reply_forms.get(h.pk) or HandoffInformationForm(prefix=f"reply-{h.pk}"))
-        for h in routing_selectors.handoffs_needing_attention(case)
-    ]
+    return [(h, reply_forms.get(h.pk) or HandoffInformationForm(prefix=f"reply-{h.pk}")) for h in handoffs]
 
 
 def _case_page(request, case, reply_forms=None, **forms):
     roles = roles_for(request.user)
-    unfinished = routing_selectors.unfinished_handoffs(case)
-    close = {"unfinished": unfinished}
+    lists = choice_lists()
+    handoffs = routing_selectors.case_handoffs(case)  # attention, unfinished and the draft: one list
+    close = {"unfinished": handoffs.unfinished}
     context = {
-        "attention": _attention(case, reply_forms or {}),
+        "attention": _attention(handoffs.attention, reply_forms or {}),
         "case": case,
         "timeline": intake_selectors.case_timeline(case),
         "roles": roles,
@@ -126,14 +144,18 @@ def _case_page(request, case, reply_forms=None, **forms):
         "info_form": forms.get("info_form") or RequestInformationForm(),
         # The final answer starts from the departments' answers, ready to edit.
         "answer_form": forms.get("answer_form")
-        or AnswerForm(initial={"body": routing_selectors.answer_draft(case)}, case=case, **close),
+        or AnswerForm(initial={"body": handoffs.answer_draft}, case=case, **close),
         "refer_form": forms.get("refer_form") or ReferForm(initial=_referral_initial(case), **close),
         "cancel_form": forms.get("cancel_form") or CancelForm(**close),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "assign_form": forms.get("assign_form") or AssignOwnerForm(owners=staff_users()),
         "topic_form": forms.get("topic_form") or SetTopicForm(initial={"topic": case.topic}),
-        "handoff_form": forms.get("handoff_form") or HandOffForm(case=case),
+        "handoff_form": forms.get("handoff_form") or HandOffForm(case=case, departments=lists.departments),
+        "choice_lists": lists,  # also for the follow-up section's callback form
     }
+    # Every select on the page from the lists loaded once (teams.selectors.choice_lists), not a query each.
+    use_choice_list(context["assign_form"].fields["owner"], lists.staff)
+    use_choice_list(context["topic_form"].fields["topic"], lists.topics)
     return render(request, "casework/case_detail.html", context, status=400 if forms or reply_forms else 200)
 
 
@@ -198,7 +220,10 @@ def case_note(request, case, data):
 @case_action(RequestInformationForm, "info_form")
 def case_request_info(request, case, data):
     intake_services.case_request_information(case=case, actor=request.user, body=data["body"])
-    return _("De vraag om informatie is verstuurd. De termijn staat stil tot de ondernemer reageert.")
+    return _(
+        "De vraag om informatie staat in de wachtrij en wordt per e-mail verstuurd. De termijn staat stil tot de "
+        "ondernemer reageert."
+    )
 
 
 def _close_kwargs(case):
@@ -226,7 +251,7 @@ def case_answer(request, case, data):
         resolution=data["resolution"],
         override_reason=data["override_reason"],
     )
-    return _("Het antwoord is verstuurd en de vraag is afgesloten.")
+    return _("De vraag is afgesloten; het antwoord staat in de wachtrij en wordt per e-mail verstuurd.")
 
 
 @case_action(ConfirmKvkForm, "kvk_form")
@@ -316,6 +341,7 @@ def forward(request):
                 company_name=data["company_name"],
                 channel=data["channel"],
                 actor=request.user,
+                submission_key=data["submission_key"],
             )
             messages.success(
                 request, _("Doorgestuurd naar team economie als %(ref)s.") % {"ref": submitted.case.reference}
@@ -331,3 +357,48 @@ def forward(request):
 @audit.logged(audit.Action.DOWNLOAD, "intake.attachment")
 def staff_attachment(request, pk: int):
     return attachment_response(intake_selectors.attachment_for_staff(request.user, pk))
+
+
+def _sees_outbox(user) -> bool:
+    """Undelivered e-mails: team economie and the functional administrator (superuser)."""
+    return user.is_authenticated and (user.is_superuser or roles_for(user).is_owner)
+
+
+def outbox_staff_only(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not _sees_outbox(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@outbox_staff_only
+def outbox_problems(request):
+    """E-mails that failed, or are still waiting to be sent a quarter of an hour after they were queued."""
+    page = Paginator(outbox.problem_messages(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "casework/outbox_problems.html",
+        {
+            "page": page,
+            "long_queued_minutes": outbox.LONG_QUEUED_MINUTES,
+            "is_admin": request.user.is_superuser,
+        },
+    )
+
+
+@require_POST
+@outbox_staff_only
+def outbox_resend(request, pk: int):
+    try:
+        row = outbox.requeue(message_id=pk)
+    except outbox.NotResendable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Het bericht aan %(to)s staat opnieuw in de wachtrij.") % {"to": row.to_email}
+        )
+    return redirect("casework:outbox")

@@ -1,10 +1,11 @@
 """Secrets and personal data out of the logs: tracking links and e-mail addresses or phone numbers in URLs.
 
-`mask_secrets` is used by gunicorn's access log (config/gunicorn.conf.py) and by Django's log handlers
-(LOGGING in config/settings.py):
+`mask_secrets` is used by gunicorn's access log (config/gunicorn.conf.py) and, with `mask_personal`, by every
+Django log handler and formatter (LOGGING in config/settings.py):
 - `/volgen/<token>/`, the private tracking link (a bearer secret), becomes `/volgen/[verborgen]/`;
 - a query value that looks like an e-mail address or a phone number (the KCC's `?zoek=`, for instance)
-  becomes `[verborgen]`.
+  becomes `[verborgen]`;
+- in application log lines also any e-mail address or phone number (`mask_personal`).
 Pure Python: gunicorn loads it before Django.
 """
 
@@ -54,12 +55,59 @@ class MaskingGunicornLogger(Logger):
         return {key: mask_secrets(value) if isinstance(value, str) else value for key, value in atoms.items()}
 
 
+# Anywhere in an application log line (not only in a URL's query): e-mail addresses and phone numbers (Dutch
+# numbers start with 0, international ones with + or 00; separators allowed). Times and dates do not match.
+EMAIL_ANYWHERE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PHONE_ANYWHERE = re.compile(r"(?<![\w/+.:-])(?:\+\d|0)(?:[\s\-().]{0,2}\d){8,14}(?![\w:-])")
+
+
+def mask_personal(text: str) -> str:
+    """mask_secrets, and every e-mail address or phone number in the text replaced by `[verborgen]`."""
+    if not text:
+        return text
+    text = mask_secrets(text)
+    text = EMAIL_ANYWHERE.sub(HIDDEN, text)
+    return PHONE_ANYWHERE.sub(HIDDEN, text)
+
+
 class MaskSecretsFilter(logging.Filter):
-    """For Django's log handlers: "Not Found: /volgen/<token>/" and the like are masked too."""
+    """On every Django log handler: "Not Found: /volgen/<token>/", an e-mail address or a phone number in a
+    message (and in its exception text) is masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = mask_secrets(message)
+        masked = mask_personal(message)
         if masked != message:
             record.msg, record.args = masked, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_personal(logging.Formatter().formatException(record.exc_info))
         return True
+
+
+class MaskingFormatter(logging.Formatter):
+    """Plain text lines (LOG_FORMAT=text), masked once more as a whole (extra fields, stack traces)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_personal(super().format(record))
+
+
+def _json_formatter_class():
+    from pythonjsonlogger.json import JsonFormatter
+
+    class MaskingJsonFormatter(JsonFormatter):
+        """One JSON object per line (LOG_FORMAT=json, production), masked as a whole."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            return mask_personal(super().format(record))
+
+    return MaskingJsonFormatter
+
+
+def json_formatter(**kwargs) -> logging.Formatter:
+    """The production formatter (LOGGING in config/settings.py): timestamp, level, logger and message."""
+    return _json_formatter_class()(
+        "%(asctime)s %(levelname)s %(name)s %(message)s",
+        datefmt="%Y-%m-%dT%H:%M:%S%z",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        **kwargs,
+    )

@@ -1,7 +1,7 @@
 """Voordeur settings: one module, configured only through environment variables.
 
-Every variable has a safe development default so `make demo` works on a fresh machine; production
-(DEBUG off) refuses to start with the default secret key. See docs/configuration.md.
+Every variable has a safe default. DEBUG is off unless set (`make demo` and the tests set it on); with DEBUG
+off, Voordeur refuses to start with the default secret key. See docs/configuration.md.
 """
 
 from datetime import timedelta
@@ -18,7 +18,7 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
+    "django_ratelimit",
+    "health_check",
     "teams",
     "intake",
     "routing",
@@ -57,13 +60,21 @@ INSTALLED_APPS = [
     "casework",
     "kcc",
     "companies",
+    "reports",  # the figures of the regie (issue 17): dashboard, results page, meeting agenda
     "demo",
     "accounts",
+    "mail",  # inbound e-mail: the loket mailbox becomes cases and replies (docs/configuration.md)
     "privacy",  # the top app: retention, data subject requests, the audit trail's pages (docs/privacy.md)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files, no CDN
+    "api",  # /api/v1/: the REST API, event subscriptions (webhooks), the Open Klant push (docs/api.md)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PrivateByDefaultMiddleware",  # Cache-Control: no-store and Permissions-Policy
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "intake.middleware.RequestSizeLimitMiddleware",  # before CSRF, which reads the form
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +113,16 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# Persistent connections: a worker keeps its database connection for CONN_MAX_AGE seconds instead of opening one
+# per request (a PostgreSQL connection costs milliseconds). Default 60 with DEBUG off, 0 in development; a
+# `?conn_max_age=` in DATABASE_URL wins. The health check drops a connection that broke between requests.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if "postgresql" in DATABASES["default"]["ENGINE"] and not env.bool("DATABASE_JIT", default=False):
+    # No JIT compilation: it costs 50+ ms per query whose (LIMITed) plan looks expensive, and the staff pages
+    # run short indexed queries only (docs/scaling.md). Reports may turn it on with DATABASE_JIT=true.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for the writer instead of failing with "database is locked" when the demo is busy.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -197,13 +218,49 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Voordeur gemeente <voordeur@gemeente.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may hang before the send fails; keep it well below OUTBOX_STUCK_AFTER_SECONDS, so
+# a slow mail server fails the attempt before its row counts as stuck (docs/decisions/0003-outbox-exactly-once.md).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Reply-To of every e-mail: the loket's mailbox. Empty: MUNICIPALITY_EMAIL, else DEFAULT_FROM_EMAIL.
+LOKET_REPLY_TO = env.str("LOKET_REPLY_TO", default="")
+
+# Inbound e-mail (mail/, docs/configuration.md): the loket mailbox read by the beat task mail.tasks.fetch_mail.
+# imaps://user:password@host/INBOX, maildir:///path or a folder of .eml files; empty: no mail is read.
+MAIL_INBOX_URL = env.str("MAIL_INBOX_URL", default="")
+MAIL_PROCESSED_FOLDER = env.str("MAIL_PROCESSED_FOLDER", default="Verwerkt")  # empty: flag instead of move
+MAIL_REFUSED_FOLDER = env.str("MAIL_REFUSED_FOLDER", default="Geweigerd")
+MAIL_MAX_BYTES = env.int("MAIL_MAX_BYTES", default=15 * 1024 * 1024)
+MAIL_RATE_LIMIT_PER_HOUR = env.int("MAIL_RATE_LIMIT_PER_HOUR", default=10)
+MAIL_REOPEN_DAYS = env.int("MAIL_REOPEN_DAYS", default=14)
+MAIL_AUTHSERV_ID = env.str("MAIL_AUTHSERV_ID", default="")
+# Senders whose mail counts as a colleague forwarding a question (besides staff users' own addresses).
+MAIL_INTERNAL_DOMAINS = env.list("MAIL_INTERNAL_DOMAINS", default=[])
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=200)
 
 # Celery: with REDIS_URL, a real broker; without, tasks run in-process (eager) so the demo needs no Redis.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# /gezondheid/ (config/health.py): how long the health check waits for a Celery worker to answer its ping.
+HEALTH_CELERY_TIMEOUT_SECONDS = env.float("HEALTH_CELERY_TIMEOUT_SECONDS", default=2.0)
+# The health endpoint fails when Celery beat's every-minute heartbeat is older than this (followup.health).
+HEALTH_BEAT_MAX_AGE_SECONDS = env.int("HEALTH_BEAT_MAX_AGE_SECONDS", default=180)
 CELERY_TASK_EAGER_PROPAGATES = False
+# A hung or dead broker must not hold up a web request: short timeouts and one quick retry, then the outbox row
+# stays queued for the periodic re-queue (intake.outbox._enqueue_delivery).
+BROKER_TIMEOUT_SECONDS = env.float("BROKER_TIMEOUT_SECONDS", default=0.5)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -211,8 +268,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # Task modules besides each app's tasks.py (intake.tasks may import only the outbox: see pyproject.toml).
 CELERY_IMPORTS = ["intake.staging"]
+# Queues per kind of work (docs/scaling.md): e-mail delivery ("delivery") never waits behind a long sweep or
+# a retraining ("sweeps", "celery"). All three are declared, so a worker started without -Q (README, the
+# tests' start_worker) consumes every queue; at scale each queue gets workers of its own (`-Q delivery`).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "delivery": {}, "sweeps": {}}
+CELERY_TASK_ROUTES = {
+    "intake.tasks.*": {"queue": "delivery"},
+    "followup.tasks.*": {"queue": "sweeps"},
+}
 CELERY_BEAT_SCHEDULE = {
     "deliver-stuck-outbox": {"task": "intake.tasks.requeue_stuck_outbox", "schedule": 120.0},
+    "api-event-pump": {"task": "api.tasks.pump_events", "schedule": 60.0},  # webhook events (api.events)
     "purge-staged-uploads": {"task": "intake.staging.purge_staged_uploads_task", "schedule": 3600.0},
     "deadline-sweep": {
         "task": "followup.tasks.sweep_deadlines",
@@ -226,11 +293,45 @@ CELERY_BEAT_SCHEDULE = {
         "task": "routing.tasks.retrain_classifier",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Proves beat (and a worker) run: the health endpoint fails after HEALTH_BEAT_MAX_AGE_SECONDS without it.
+    "beat-heartbeat": {"task": "followup.tasks.beat_heartbeat", "schedule": 60.0},
+    "mail-fetch": {
+        "task": "mail.tasks.fetch_mail",
+        "schedule": float(env.int("MAIL_POLL_SECONDS", default=60)),
+    },
+    "daily-figures": {  # reports: yesterday's figures, and any day missed while the beat was down
+        "task": "reports.tasks.compute_daily_figures",
+        "schedule": crontab(hour=env.int("REPORTS_FIGURES_HOUR", default=1), minute=10),
+    },
     "privacy-retention": {
         "task": "privacy.tasks.apply_retention",
         "schedule": crontab(hour=env.int("PRIVACY_RETENTION_HOUR", default=3), minute=15),
     },
 }
+
+# The cache: Redis with REDIS_URL (shared by all workers: the form's rate limits count there), else in memory.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "voordeur",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits on the public question form (django-ratelimit, counted in the cache): per IP address and per
+# e-mail address. A busy counter or a shared office connection stays far below them. Behind a proxy every
+# visitor has the proxy's REMOTE_ADDR: set TRUSTED_PROXY_COUNT to the number of proxies in front of the app, and
+# the client address is read from X-Forwarded-For, that many entries from the right (never the left, which
+# the client writes itself). 0: X-Forwarded-For is ignored.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_ASK_PER_IP = env.str("RATELIMIT_ASK_PER_IP", default="10/10m")
+RATELIMIT_ASK_PER_EMAIL = env.str("RATELIMIT_ASK_PER_EMAIL", default="5/h")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "intake.ratelimits.client_ip"
+RATELIMIT_IPV6_MASK = 64
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -247,7 +348,36 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=env.bool("BEHIND_T
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_SSL_REDIRECT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # a municipality's other subdomains are not ours to decide
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]  # the two HSTS choices above and no preload list
+# django-ratelimit knows only django-redis by name; Django's own RedisCache counts atomically too (W001). Without
+# REDIS_URL (the demo, one process) the in-memory cache is enough (E003).
+SILENCED_SYSTEM_CHECKS += (
+    ["django_ratelimit.W001"] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+)
 SECURE_REFERRER_POLICY = "same-origin"  # tracking links must not leak to other sites via Referer
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this site; no inline script or
+# style (no 'unsafe-inline'), no plugins, no framing, forms post only here. A logo on another host (MUNICIPALITY_LOGO
+# as an https URL) adds that origin to img-src.
+_logo = env.str("MUNICIPALITY_LOGO", default="")
+_logo_origins = ["/".join(_logo.split("/")[:3])] if _logo.startswith("https://") else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_logo_origins],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Permissions-Policy (config.middleware): no page needs these browser features.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), usb=()"
+)
 
 # The municipality: name, contact details and colours shown on every page (see teams.context_processors).
 MUNICIPALITY = {
@@ -270,6 +400,10 @@ HANDOFF_DEADLINE_MARGIN_DAYS = env.int("HANDOFF_DEADLINE_MARGIN_DAYS", default=2
 LIBERATION_DAY_EVERY_YEAR = env.bool("LIBERATION_DAY_EVERY_YEAR", default=True)
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=300)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Webhook and Open Klant rows (issue 16) are retried longer: a subscriber is paused before this is reached.
+OUTBOX_CHANNEL_MAX_ATTEMPTS = env.int("OUTBOX_CHANNEL_MAX_ATTEMPTS", default=20)
+# A failed message is queued once more (one attempt) this long after it failed, before it is given up.
+OUTBOX_FAILED_RETRY_AFTER_SECONDS = env.int("OUTBOX_FAILED_RETRY_AFTER_SECONDS", default=3600)
 # Follow-up (followup/): office hours for deadlines in hours, reminders and what happens when nobody reacts.
 FOLLOWUP_OFFICE_HOURS = (
     env.str("FOLLOWUP_OFFICE_HOURS_START", default="08:30"),
@@ -315,13 +449,69 @@ KVK_API_KEY = env.str("KVK_API_KEY", default="")
 KVK_TIMEOUT_SECONDS = env.float("KVK_TIMEOUT_SECONDS", default=3.0)
 KVK_CACHE_SECONDS = env.int("KVK_CACHE_SECONDS", default=24 * 3600)
 
+# Logs: one JSON object per line in production (LOG_FORMAT=json, the default with DEBUG off), plain text in
+# development. No tracking token, e-mail address or phone number in any line (config.logmask): every handler
+# has the masking filter and a masking formatter, and Django's own loggers use these handlers too.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # No tracking token, e-mail address or phone number from a URL in the log (e.g. "Not Found: /volgen/…").
     "filters": {"mask_secrets": {"()": "config.logmask.MaskSecretsFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]}},
+    "formatters": {
+        "json": {"()": "config.logmask.json_formatter"},
+        "text": {"()": "config.logmask.MaskingFormatter", "format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # One line per successful task drowns the demo's console (tasks run in-process there); failures still show.
-    "loggers": {"celery.app.trace": {"level": env.str("CELERY_TRACE_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # One line per successful task drowns the demo's console (tasks run in-process there); failures show.
+        "celery.app.trace": {"level": env.str("CELERY_TRACE_LOG_LEVEL", default="WARNING")},
+    },
 }
+
+# The REST API (/api/v1/, docs/api.md): clients authenticate with a bearer token (api.ApiClient), are limited
+# per client (API_RATE_DEFAULT unless the client sets its own), and every error is RFC 9457 problem+json.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsApiClient"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.problem_handler",
+    "PAGE_SIZE": 25,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Voordeur API",
+    "DESCRIPTION": "Eén voordeur voor alle vragen van ondernemers: vragen, uitzettingen, bedrijven, onderwerpen en kennisartikelen, en gebeurtenissen (webhooks). Zie docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "api.serializers.CASE_STATUS_CHOICES",
+        "HandoffStatusEnum": "api.serializers.HANDOFF_STATUS_CHOICES",
+    },
+}
+API_RATE_DEFAULT = env.str("API_RATE_DEFAULT", default="600/minute")
+# CloudEvents `source` of every event (NL GOV profile: a URI that names this system).
+API_EVENT_SOURCE = env.str("API_EVENT_SOURCE", default=SITE_URL + "/api/v1")
+# The event pump looks again at timeline entries of the last API_EVENT_RESCAN_SECONDS (a transaction that
+# committed late); queuing is idempotent, so a second look sends nothing twice.
+API_EVENT_RESCAN_SECONDS = env.int("API_EVENT_RESCAN_SECONDS", default=600)
+# A subscription is paused after this many failed deliveries in a row; its owner gets an e-mail.
+WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=5)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Open Klant (Klantinteracties API 2.x, docs/openklant-mapping.md): closed contact moments are pushed when both
+# are set. OPENKLANT_URL is the API root, e.g. https://openklant.example.nl/klantinteracties/api/v1
+OPENKLANT_URL = env.str("OPENKLANT_URL", default="").rstrip("/")
+OPENKLANT_TOKEN = env.str("OPENKLANT_TOKEN", default="")

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from intake.forms import normalise_phone
-from teams.forms import IdChoiceField, UserChoiceField
+from teams.forms import IdChoiceField, UserChoiceField, use_choice_list
 from teams.models import Team
 from teams.selectors import team_members
 
@@ -48,10 +48,13 @@ class CallbackForm(forms.Form):
         help_text=_("Bijvoorbeeld: dinsdagochtend, of na 14.00 uur."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lists=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(is_active=True).exclude(kind=Team.Kind.EXTERNAL)
         self.fields["assignee"].queryset = team_members()
+        if lists is not None:  # the page's loaded choice lists (teams.selectors.choice_lists): no queries
+            use_choice_list(self.fields["team"], lists.teams_except(Team.Kind.EXTERNAL))
+            use_choice_list(self.fields["assignee"], lists.members)
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"])

@@ -161,3 +161,18 @@ class SatisfactionRating(models.Model):
     @property
     def is_low(self) -> bool:
         return self.score <= settings.FOLLOWUP_LOW_RATING
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic task ran: Celery beat sends `followup.tasks.beat_heartbeat` every minute and
+    the worker stores the time here; the health endpoint fails when it is old (followup.health)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("hartslag")
+        verbose_name_plural = _("hartslagen")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.beat_at:%d-%m-%Y %H:%M:%S}"

@@ -14,3 +14,13 @@ def sweep_deadlines() -> dict:
 @shared_task
 def send_team_digests() -> int:
     return services.digest_send()
+
+
+@shared_task(ignore_result=True, expires=55)
+def beat_heartbeat() -> None:
+    """Sent by Celery beat every minute: proves beat and a worker run (followup.health.BeatHeartbeat)."""
+    from django.utils import timezone
+
+    from .models import Heartbeat
+
+    Heartbeat.objects.update_or_create(name="beat", defaults={"beat_at": timezone.now()})

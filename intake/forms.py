@@ -7,6 +7,7 @@ staged uploads when another field has an error, so the user does not have to cho
 """
 
 import logging
+import uuid
 import zipfile
 from pathlib import PurePath
 
@@ -15,10 +16,14 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from teams import refdata
 from teams.forms import IdChoiceField
 from teams.models import Topic
 from teams.selectors import public_topics
@@ -199,9 +204,88 @@ def normalise_kvk(value: str) -> str:
     return kvk
 
 
+class LastKnownTopicIterator(ModelChoiceIterator):
+    """The topics as the database has them; when the database cannot be reached, the topics this process read
+    last (or only "Weet ik niet"), so the question form still shows and keeps what was chosen."""
+
+    _last_known: dict[str, list] = {}
+
+    def __iter__(self):
+        key = str(self.queryset.query)  # builds the SQL, runs nothing
+        try:
+            # Cached per worker process until a topic or team changes (teams.refdata): no query per page.
+            choices = refdata.cached(
+                f"topic_choices:{key}", lambda: list(super(LastKnownTopicIterator, self).__iter__())
+            )
+        except DatabaseError:
+            logger.warning("Database unavailable: the topic list is the last one read", exc_info=True)
+            return iter(self._last_known.get(key) or [("", self.field.empty_label)])
+        self._last_known[key] = choices
+        return iter(choices)
+
+
+def _html_attrs(attrs: dict) -> str:
+    """Django's forms/widgets/attrs.html in Python: in the given order, True bare, False left out."""
+    return mark_safe(  # every part was escaped by format_html
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+class PlainSelect(forms.Select):
+    """A select that renders its options in Python instead of one template per option: the topic list has 200+
+    options, which cost most of the form page's time. The HTML is the same as Django's select.html and
+    select_option.html."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _html_attrs(widget["attrs"]))]
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    _html_attrs(option["attrs"]),
+                    option["label"],
+                )
+                for option in group_choices
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # every part was escaped by format_html
+
+
 class TopicChoiceField(IdChoiceField):
+    iterator = LastKnownTopicIterator
+    widget = PlainSelect
+
     def label_from_instance(self, obj: Topic) -> str:
         return obj.name
+
+
+def new_submission_key() -> str:
+    return uuid.uuid4().hex
+
+
+class SubmissionKeyField(forms.CharField):
+    """The form's one-time submission key (hidden, new on every GET): posting the same form twice, or five
+    times in parallel, stores one question (intake.services.case_submit). A missing or malformed key is
+    ignored: the question is stored, only without that protection."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, initial=new_submission_key, max_length=100, **kwargs)
+
+    def clean(self, value):
+        value = (value or "").strip()
+        return value if value and len(value) <= 100 and value.isascii() and value.isprintable() else None
 
 
 class QuestionFieldsMixin(forms.Form):
@@ -250,6 +334,7 @@ class QuestionFieldsMixin(forms.Form):
         initial=ContactPreference.EMAIL,
         widget=forms.RadioSelect,
     )
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -388,6 +473,19 @@ class PublicQuestionForm(AttachmentsMixin, QuestionFieldsMixin):
         "preferred_contact",
         "consent",
     ]
+
+    # A trap for bots: off-screen, hidden from screen readers and skipped by the keyboard (templates/intake/
+    # ask.html, .vd-trap in voordeur.css), so people leave it empty; bots fill in every field they find.
+    website = forms.CharField(
+        label=_("Laat dit veld leeg"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website", "").strip():
+            raise forms.ValidationError(_("Laat dit veld leeg"), code="trap")
+        return ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

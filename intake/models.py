@@ -6,6 +6,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,6 +15,8 @@ from teams.models import Team, Topic
 from teams.selectors import display_name
 
 from .outbox import OutboxMessage  # noqa: F401  (the outbox model lives beside its delivery code)
+from .pg import PostgresGinIndex
+from .search import PlainSearchField, SearchDocument
 from .timeline import render_entry
 from .workflow import OPEN, PUBLIC_LABELS, Status
 
@@ -175,17 +178,48 @@ class Case(models.Model):
     paused_since = models.DateField(null=True, blank=True)
 
     resolution = models.CharField(_("afhandeling"), max_length=30, choices=Resolution.choices, blank=True)
+    # The language the question was written in (intake.normalise.detect_language): the receipt and every
+    # message to the entrepreneur go out in it.
+    language = models.CharField(_("taal"), max_length=5, choices=settings.LANGUAGES, default="nl")
     tracking_token_hash = models.CharField(max_length=64, unique=True)
+    # The form's one-time submission key (later the API's Idempotency-Key): a repeated or parallel post of the
+    # same submission finds this case instead of creating a second one (intake.services.case_submit).
+    submission_key = models.CharField(max_length=100, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("ontvangen"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["tracking_token_hash", "updated_at"])
+    # Full-text search over reference, subject and question, kept by the database itself (intake/search.py).
+    search_document = models.GeneratedField(
+        expression=SearchDocument(), output_field=PlainSearchField(), db_persist=True, editable=False
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["tracking_token_hash", "submission_key", "updated_at", "search_document"]
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        # The case list's filters and sorts at a million cases (issue 13, docs/scaling.md). Every sort ends in
+        # the id for keyset pagination (casework/keyset.py); the open cases, a few percent of all, have partial
+        # indexes of their own for the dashboard's tiles, the overdue filter and the deadline overview.
         indexes = [
             models.Index(fields=["status", "deadline"], name="case_status_deadline"),
+            models.Index(fields=["created_at", "id"], name="case_created_id"),
+            models.Index(fields=["status", "created_at", "id"], name="case_status_created_id"),
+            models.Index(fields=["deadline", "id"], name="case_deadline_id"),
+            models.Index(
+                fields=["created_at", "id"], name="case_open_created_id", condition=Q(status__in=sorted(OPEN))
+            ),
+            models.Index(
+                fields=["deadline", "id"], name="case_open_deadline_id", condition=Q(status__in=sorted(OPEN))
+            ),
+            models.Index(
+                fields=["created_at", "id"], name="case_triage_created_id", condition=Q(needs_triage=True)
+            ),
+            # PostgreSQL only (intake/pg.py): Dutch full text, and "reference contains" for a partial number.
+            PostgresGinIndex(fields=["search_document"], name="case_search_document"),
+            PostgresGinIndex(OpClass(Upper("reference"), name="gin_trgm_ops"), name="case_reference_trgm"),
         ]
         verbose_name = _("vraag")
         verbose_name_plural = _("vragen")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from teams import refdata
 from teams.access import roles_for
 
 from . import normalise
@@ -28,7 +29,9 @@ from .outbox import OutboxMessage
 def cases_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
     """Team economie and the KCC see every case; a department only cases handed to one of its teams."""
     roles = roles_for(user)
-    base = Case.objects.select_related("company", "contact", "topic", "owner", "owner_team", "proposed_team")
+    base = Case.objects.select_related(
+        "company", "contact", "topic", "owner", "owner_team", "proposed_team"
+    ).defer("search_document")  # the search column is for WHERE only
     if roles.sees_all_cases:
         return base
     if roles.department_team_ids:
@@ -50,8 +53,13 @@ def case_detail_for(user, pk: int) -> Case:
             case_list_for(user)
             .prefetch_related(
                 Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
-                "handoffs__team",
-                "handoffs__claimed_by",
+                # One query for the hand-offs with their team and people (routing.selectors.case_handoffs).
+                Prefetch(
+                    "handoffs",
+                    queryset=Case._meta.get_field("handoffs")
+                    .related_model.objects.select_related("team", "claimed_by", "created_by")
+                    .order_by("created_at", "pk"),
+                ),
             )
             .get(pk=pk)
         )
@@ -130,22 +138,94 @@ def public_topic_by_slug(slug: str):
     return public_topics().filter(slug=slug).first()
 
 
-def case_counts(user, *, extra: dict[str, Q] | None = None) -> dict[str, int]:
-    """The dashboard's counters in one query; `extra` adds counters from higher layers (name -> condition)."""
-    from django.db.models import Count
+COUNT_CAP = 10_000  # past this many, a tile says "meer dan 10.000": nobody needs the exact number
+
+
+class CappedCount:
+    """A count that stopped at `cap`: `int()` and comparisons use the number, the text says "meer dan …"."""
+
+    def __init__(self, value: int, cap: int = COUNT_CAP):
+        self.value, self.cap = min(value, cap + 1), cap
+
+    @property
+    def capped(self) -> bool:
+        return self.value > self.cap
+
+    def __int__(self) -> int:
+        return self.value
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+    def __eq__(self, other) -> bool:
+        return self.value == (other.value if isinstance(other, CappedCount) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __lt__(self, other) -> bool:
+        return self.value < int(other)
+
+    def __gt__(self, other) -> bool:
+        return self.value > int(other)
+
+    def __str__(self) -> str:
+        from django.utils.formats import number_format
+        from django.utils.translation import gettext
+
+        if self.capped:
+            return gettext("meer dan %(count)s") % {"count": number_format(self.cap, force_grouping=True)}
+        return number_format(self.value, force_grouping=True)
+
+    __repr__ = __str__
+
+
+def capped_counts(
+    queryset: QuerySet, conditions: dict[str, Q], cap: int = COUNT_CAP
+) -> dict[str, CappedCount]:
+    """Count rows of `queryset` per condition in one query, each count stopping after `cap + 1` rows.
+
+    Each counter is `(SELECT COUNT(*) FROM (SELECT id ... WHERE condition LIMIT cap + 1))`, so the database
+    reads at most that many index entries per counter, whatever the size of the table.
+    """
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+
+    parts, params = [], []
+    for position, condition in enumerate(conditions.values()):
+        try:
+            sql, condition_params = (
+                queryset.filter(condition).order_by().values("pk")[: cap + 1].query.sql_with_params()
+            )
+        except EmptyResultSet:
+            sql, condition_params = "SELECT 1 WHERE 1 = 0", ()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted_{position})")
+        params.extend(condition_params)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {name: CappedCount(value, cap) for name, value in zip(conditions, row, strict=True)}
+
+
+def case_counts(user, *, extra: dict[str, Q] | None = None) -> dict[str, CappedCount]:
+    """The dashboard's tiles in one query, each stopping at COUNT_CAP (served by the partial indexes on open
+    cases); `extra` adds counters from higher layers (name -> condition)."""
     from django.utils import timezone
 
     from .workflow import OPEN, Status, overdue_q
 
     today = timezone.localdate()
-    return case_list_for(user).aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN)),
-        new=Count("pk", filter=Q(status=Status.NEW)),
-        triage=Count("pk", filter=Q(status__in=OPEN, needs_triage=True)),
-        overdue=Count("pk", filter=overdue_q(today)),
-        waiting_department=Count("pk", filter=Q(status=Status.WAITING_DEPARTMENT)),
-        **{name: Count("pk", filter=condition) for name, condition in (extra or {}).items()},
-    )
+    conditions = {
+        "open": Q(status__in=OPEN),
+        "new": Q(status=Status.NEW),
+        "triage": Q(status__in=OPEN, needs_triage=True),
+        "overdue": overdue_q(today),
+        "waiting_department": Q(status=Status.WAITING_DEPARTMENT),
+        **(extra or {}),
+    }
+    if not roles_for(user).sees_all_cases:
+        return {name: CappedCount(0) for name in conditions}
+    return capped_counts(Case.objects.all(), conditions)
 
 
 def expected_answer_date(case: Case):
@@ -161,6 +241,14 @@ def expected_answer_date(case: Case):
 # Account managers
 
 
+def active_account_manager_rules() -> list[AccountManagerRule]:
+    """Cached per worker process until a rule or a user changes (teams.refdata, intake.apps)."""
+    return refdata.cached(
+        "account_manager_rules",
+        lambda: list(AccountManagerRule.objects.filter(is_active=True).select_related("account_manager")),
+    )
+
+
 def account_manager_for(company: Company | None, rules: list[AccountManagerRule] | None = None):
     """The company's own account manager; else a company rule, the longest SBI prefix, the narrowest area."""
     if company is None:
@@ -168,7 +256,7 @@ def account_manager_for(company: Company | None, rules: list[AccountManagerRule]
     if company.account_manager_id:
         return company.account_manager
     if rules is None:
-        rules = list(AccountManagerRule.objects.filter(is_active=True).select_related("account_manager"))
+        rules = active_account_manager_rules()
     for rule in rules:
         if rule.kind == AccountManagerRule.Kind.COMPANY and rule.company_id == company.pk:
             return rule.account_manager
@@ -304,3 +392,10 @@ def company_cases(user, company: Company) -> QuerySet[Case]:
 def company_open_and_recent(user, company: Company, recent: int = 5) -> tuple[list[Case], list[Case]]:
     cases = list(company_cases(user, company)[:50])
     return [c for c in cases if c.is_open], [c for c in cases if not c.is_open][:recent]
+
+
+def receipt_token_encrypted(case: Case) -> str:
+    """The tracking token of a case's receipt while it waits in the outbox (encrypted, intake.crypto), for the
+    confirmation page of a repeated post; "" once the receipt was sent (the e-mail has the link)."""
+    row = OutboxMessage.objects.filter(key=f"receipt:{case.pk}").values("tracking_token_encrypted").first()
+    return row["tracking_token_encrypted"] if row else ""

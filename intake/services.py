@@ -14,7 +14,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from teams.deadlines import case_deadline, get_calendar
 from teams.models import Team, Topic
 from teams.selectors import owner_team
 
+from . import normalise
 from .models import Attachment, Case, Channel, Company, Contact, Message, ReferenceSequence, Resolution
 from .selectors import Delivery, account_manager_for, answer_delivery
 from .timeline import Text
@@ -38,6 +39,8 @@ User = AbstractBaseUser
 class SubmittedCase:
     case: Case
     tracking_token: str  # shown once, on the confirmation page and in the receipt; only its hash is stored
+    # False when the submission key was used before: `case` is the earlier case, `tracking_token` is "".
+    created: bool = True
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,80 @@ def after_submit(case: Case) -> None:
         step(case)
 
 
+# What the layers above propose for a new question *before* it is stored, so the case is written once: routing
+# registers its router (routing/apps.py). A proposer gets the unsaved case and returns the routing fields
+# (ROUTING_FIELDS: "topic", "proposed_team", "routing_confidence", "routing_reason", "routing_suggestions",
+# "needs_triage"); `case_submit(..., propose=True)` sets them in the INSERT and writes the proposal's timeline
+# entry. The after-submit steps still run afterwards (routing's only sends the hand-off then).
+ROUTING_FIELDS = (
+    "proposed_team",
+    "routing_confidence",
+    "routing_reason",
+    "routing_suggestions",
+    "needs_triage",
+)
+_PROPOSERS: list[Callable[[Case], dict]] = []
+
+
+def register_proposer(proposer: Callable[[Case], dict]) -> None:
+    if proposer not in _PROPOSERS:
+        _PROPOSERS.append(proposer)
+
+
+def _apply_proposals(case: Case) -> dict | None:
+    """Run the proposers on the unsaved case and set their fields; the proposal, or None without proposers."""
+    if not _PROPOSERS:
+        return None
+    proposed: dict = {}
+    for proposer in _PROPOSERS:
+        proposed.update(proposer(case) or {})
+    topic = proposed.get("topic")
+    if topic is not None and case.topic_id is None:
+        case.topic = topic
+        deadline = case_deadline(topic)
+        case.deadline, case.deadline_policy = deadline.due, deadline.policy
+    for field in ROUTING_FIELDS:
+        if field in proposed:
+            setattr(case, field, proposed[field])
+    case.routing_reason = (case.routing_reason or "")[:200]
+    return proposed
+
+
+def _routing_timeline_entry(
+    case: Case, *, topic: Topic | None, team: Team | None, confidence, reason: str, needs_triage: bool
+) -> Message:
+    return add_timeline_entry(
+        case=case,
+        kind=Message.Kind.ROUTING,
+        body=Text(
+            gettext_noop("Voorstel: %(team)s (%(reason)s)"),
+            team=team or Text(gettext_noop("geen team")),
+            reason=reason,
+        ),
+        data={
+            "topic": topic.slug if topic else None,
+            "team": team.slug if team else None,
+            "confidence": confidence,
+            "needs_triage": needs_triage,
+        },
+    )
+
+
 def next_reference(year: int | None = None) -> str:
-    """OND-2026-00042. The per-year row is locked, so concurrent submissions never share a number."""
+    """OND-2026-00042: unique, in order of drawing, with gaps tolerated.
+
+    On PostgreSQL a sequence per year (`case_reference_2026`, created on first use) hands out the number:
+    nextval never waits for another transaction, so concurrent submissions are not serialised on one row.
+    A number drawn by a transaction that rolls back (a duplicate submission key, an error) is not reused, so
+    there can be gaps; nobody relies on the numbers being consecutive. Before a year's sequence exists it
+    starts after that year's ReferenceSequence row, so numbers drawn before the switch are never drawn again.
+
+    On other databases (SQLite in development and tests) the per-year ReferenceSequence row is locked for
+    the rest of the transaction, which is as correct but serialises submissions.
+    """
     year = year or timezone.localdate().year
+    if connection.vendor == "postgresql":
+        return f"OND-{year}-{_next_from_sequence(year):05d}"
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -80,6 +154,27 @@ def next_reference(year: int | None = None) -> str:
         sequence = ReferenceSequence.objects.select_for_update().get(year=year)
         ReferenceSequence.objects.filter(pk=year).update(last_number=F("last_number") + 1)
         return f"OND-{year}-{sequence.last_number + 1:05d}"
+
+
+def _next_from_sequence(year: int) -> int:
+    name = f"case_reference_{int(year)}"
+    with connection.cursor() as cursor:
+        # One statement when the sequence exists: nextval(NULL) is NULL, so a missing one costs no error (and
+        # no savepoint); a sequence created in a transaction that rolled back is simply created again.
+        cursor.execute("SELECT nextval(to_regclass(%s))", [name])
+        number = cursor.fetchone()[0]
+        if number is not None:
+            return number
+        start = (
+            ReferenceSequence.objects.filter(year=year).values_list("last_number", flat=True).first() or 0
+        ) + 1
+        try:
+            with transaction.atomic():  # a savepoint: a parallel first use may collide in the catalogue
+                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
+        except (IntegrityError, ProgrammingError):  # created by that parallel first use: use theirs
+            pass
+        cursor.execute("SELECT nextval(%s)", [name])
+        return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)
@@ -142,9 +237,36 @@ def tracking_url(token: str) -> str:
     return settings.SITE_URL + reverse("intake:track", args=[token])
 
 
-@transaction.atomic
-def case_submit(
+def _submitted_before(submission_key: str) -> SubmittedCase | None:
+    case = Case.objects.filter(submission_key=submission_key).first()
+    return SubmittedCase(case=case, tracking_token="", created=False) if case else None
+
+
+@transaction.atomic(
+    savepoint=False
+)  # no savepoint of its own inside the caller's transaction: one less round trip
+def case_submit(*, submission_key: str | None = None, **fields) -> SubmittedCase:
+    """Store a new question (the fields: `_case_create`). `submission_key`: the form's one-time key (later the
+    API's Idempotency-Key). A key that was used before returns the earlier case (`created` False) and stores
+    nothing; parallel posts with one key wait for each other on the unique index, and all but the first get
+    the first one's case. `propose=True`: the registered proposers (the router) decide the routing fields
+    before the single INSERT (register_proposer)."""
+    if not submission_key:
+        return _case_create(**fields)
+    # No look-up first: the unique index answers a repeated key (one query less for every new question).
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate leaves no company, contact or number behind
+            return _case_create(submission_key=submission_key, **fields)
+    except IntegrityError:
+        # Used before, or committed by the parallel post we waited for on the index.
+        if earlier := _submitted_before(submission_key):
+            return earlier
+        raise
+
+
+def _case_create(
     *,
+    submission_key: str | None = None,
     question: str,
     contact_name: str,
     email: str = "",
@@ -158,6 +280,7 @@ def case_submit(
     attachments: Sequence[UploadData] = (),
     created_by: User | None = None,
     company: Company | None = None,
+    propose: bool = False,
 ) -> SubmittedCase:
     """`company`: a company staff chose (KCC screen, company visit); otherwise `find_requester` decides, and
     never changes an existing company or contact."""
@@ -189,7 +312,10 @@ def case_submit(
         deadline=deadline.due,
         deadline_policy=deadline.policy,
         tracking_token_hash=Case.hash_token(token),
+        language=normalise.detect_language(f"{subject}\n{question}"),
+        submission_key=submission_key or None,
     )
+    proposal = _apply_proposals(case) if propose else None
     case._history_user = created_by
     case.save()
     message = Message.objects.create(
@@ -203,6 +329,15 @@ def case_submit(
     )
     _store_attachments(case, message, attachments)
     _record_what_was_typed(case, contact=contact, name=contact_name, phone=phone, claim=requester)
+    if proposal is not None:
+        _routing_timeline_entry(
+            case,
+            topic=proposal.get("topic"),
+            team=case.proposed_team,
+            confidence=case.routing_confidence,
+            reason=proposal.get("routing_reason", ""),
+            needs_triage=case.needs_triage,
+        )
     queue_email(
         key=f"receipt:{case.pk}",
         to=contact.email,
@@ -211,6 +346,9 @@ def case_submit(
         audience=OutboxMessage.Audience.ENTREPRENEUR,
         case=case,
         tracking_token=token,  # stored encrypted only; the stored body holds a placeholder
+        language=case.language,
+        check_existing=False,  # the case is new, so is its key
+        html_at_delivery=True,  # the worker renders the HTML, not the request
     )
     return SubmittedCase(case=case, tracking_token=token)
 
@@ -257,13 +395,16 @@ def case_forward(
     email: str = "",
     phone: str = "",
     company_name: str = "",
+    submission_key: str | None = None,
 ) -> SubmittedCase:
     """A question that reached a colleague by mistake (phone, mail, counter), forwarded to team economie.
 
     It is submitted like any other question (the receipt, the account manager, the registered steps such as
-    the router) and the timeline records who forwarded it and how it came in.
+    the router) and the timeline records who forwarded it and how it came in. A repeated post (the same
+    `submission_key`) returns the earlier case and changes nothing.
     """
     submitted = case_submit(
+        submission_key=submission_key,
         question=question,
         contact_name=contact_name,
         email=email,
@@ -273,6 +414,8 @@ def case_forward(
         channel=channel,
         created_by=actor,
     )
+    if not submitted.created:
+        return submitted
     add_timeline_entry(
         case=submitted.case,
         kind=Message.Kind.ROUTING,
@@ -385,6 +528,7 @@ def _notify_entrepreneur(case: Case, *, key: str, template: str, context: dict |
         context={"case": case, "contact": contact, **(context or {})},
         audience=OutboxMessage.Audience.ENTREPRENEUR,
         case=case,
+        language=case.language,  # an English question gets English mail
     )
 
 
@@ -528,20 +672,8 @@ def case_record_routing(
     case.routing_suggestions = suggestions
     case.needs_triage = needs_triage
     case.save()
-    add_timeline_entry(
-        case=case,
-        kind=Message.Kind.ROUTING,
-        body=Text(
-            gettext_noop("Voorstel: %(team)s (%(reason)s)"),
-            team=team or Text(gettext_noop("geen team")),
-            reason=reason,
-        ),
-        data={
-            "topic": topic.slug if topic else None,
-            "team": team.slug if team else None,
-            "confidence": confidence,
-            "needs_triage": needs_triage,
-        },
+    _routing_timeline_entry(
+        case, topic=topic, team=team, confidence=confidence, reason=reason, needs_triage=needs_triage
     )
     return case
 

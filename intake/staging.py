@@ -31,12 +31,19 @@ class Staged:
 
 
 class StagingArea:
+    """The staged uploads of this browser session. The session is created only when a file is staged, so a
+    visitor who only looks at a form leaves no session row (docs/privacy.md)."""
+
     def __init__(self, request):
-        if not request.session.session_key:
-            request.session.save()
-        self.session_key = request.session.session_key
+        self.session = request.session
+
+    @property
+    def session_key(self) -> str | None:
+        return self.session.session_key
 
     def add(self, upload: UploadData) -> Staged:
+        if not self.session.session_key:
+            self.session.save()
         row = StagedUpload(
             id=uuid.uuid4(),
             session_key=self.session_key,
@@ -50,12 +57,14 @@ class StagingArea:
         return Staged(row)
 
     def get(self, ids: list[str]) -> list[Staged]:
-        if not ids:
+        if not ids or not self.session_key:
             return []
         rows = StagedUpload.objects.filter(session_key=self.session_key, id__in=ids).order_by("created_at")
         return [Staged(r) for r in rows]
 
     def clear(self, ids: list[str]) -> None:
+        if not self.session_key:
+            return
         for row in StagedUpload.objects.filter(session_key=self.session_key, id__in=ids):
             row.file.delete(save=False)
             row.delete()

@@ -2,17 +2,29 @@
 every other question form (the KCC's, later e-mail and API) uses to submit a question the same way.
 """
 
+import functools
+import logging
+
+from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
-from . import crypto, selectors, services
+from teams import refdata
+
+from . import crypto, ratelimits, selectors, services
 from .forms import PublicQuestionForm, ReplyForm
 from .models import Case
 from .staging import StagingArea
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -24,10 +36,12 @@ def home(request):
 
 
 def submit_question(form, *, channel: str, created_by=None) -> services.SubmittedCase:
-    """Create the case and run the steps higher layers registered (the router) in one transaction."""
+    """Create the case and run the steps higher layers registered (the router) in one transaction. A form
+    posted before (its submission key) gives the earlier case and stores nothing (`created` is False)."""
     data = form.cleaned_data
     with transaction.atomic():
         submitted = services.case_submit(
+            submission_key=data.get("submission_key"),
             question=data["question"],
             subject=data["subject"],
             topic=data["topic"],
@@ -40,8 +54,10 @@ def submit_question(form, *, channel: str, created_by=None) -> services.Submitte
             channel=channel,
             attachments=form.all_uploads(),
             created_by=created_by,
+            propose=True,  # routed in the INSERT (intake.services.register_proposer)
         )
-        services.after_submit(submitted.case)
+        if submitted.created:
+            services.after_submit(submitted.case)
     form.staging.clear([s.id for s in form.staged_uploads()])
     return submitted
 
@@ -60,23 +76,90 @@ def rerender_with_staged(form):
     return form
 
 
+RATE_LIMITED_MESSAGE = _lazy(
+    "U heeft in korte tijd veel vragen gesteld. Wacht een paar minuten en verstuur uw vraag dan opnieuw; wat u "
+    "invulde, staat er nog. Haast? Bel ons."
+)
+
+
+def keeps_typing_when_database_down(form_class, template: str):
+    """A POST that cannot be stored because the database is unreachable answers 503 with the form as it was
+    typed (not_stored), instead of the 500 page that would lose it."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except (OperationalError, InterfaceError):
+                if request.method != "POST":
+                    raise
+                return not_stored(request, form_class(request.POST, staging=None), template)
+
+        return wrapper
+
+    return decorator
+
+
+@keeps_typing_when_database_down(PublicQuestionForm, "intake/ask.html")
 def ask(request):
     initial = {}
     if topic_slug := request.GET.get("onderwerp"):
         initial["topic"] = selectors.public_topic_by_slug(topic_slug)
     form = form_with_staging(PublicQuestionForm, request, initial=initial)
     if request.method == "POST":
+        if form.is_valid() and ratelimits.ask_rate_limited(request, form.cleaned_data["email"]):
+            # Too many questions from this address or e-mail address: say so, keep what was typed.
+            form.add_error(None, RATE_LIMITED_MESSAGE)
+            rerender_with_staged(form)
+            return render(request, "intake/ask.html", {"form": form}, status=429)
         if form.is_valid():
             submitted = submit_question(form, channel="web")
-            # The confirmation page shows the tracking link; the session (kept two weeks) holds it only
-            # encrypted, and the page shows it for ASK_DONE_LINK_SECONDS (a reload still works).
-            request.session["submitted_case"] = {
-                "id": submitted.case.pk,
-                "token": crypto.encrypt(submitted.tracking_token),
-            }
+            _remember_submitted(request, submitted)
             return redirect("intake:ask-done")
         rerender_with_staged(form)
-    return render(request, "intake/ask.html", {"form": form}, status=400 if form.errors else 200)
+        return render(request, "intake/ask.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "intake/ask.html", {"form": form, "fields_html": _empty_form_fields(form)})
+
+
+def _empty_form_fields(form) -> str:
+    """The empty form's fields (intake/_ask_fields.html), rendered once per worker, language and preselected
+    topic, until a topic or team changes (teams.refdata): crispy's field templates cost most of the page's
+    time. The per-request parts (CSRF token, submission key) are outside this fragment."""
+    topic = form.initial.get("topic")
+    key = f"ask_fields:{get_language()}:{topic.pk if topic else ''}"
+    return refdata.cached(key, lambda: render_to_string("intake/_ask_fields.html", {"form": form}))
+
+
+def _remember_submitted(request, submitted: services.SubmittedCase) -> None:
+    """The confirmation page shows the tracking link; the session (kept two weeks) holds it only encrypted, and
+    the page shows it for ASK_DONE_LINK_SECONDS (a reload still works). A repeated post of the same form lands
+    on the first case's page: with the link when this session or the queued receipt still holds it."""
+    if submitted.created:
+        token = crypto.encrypt(submitted.tracking_token)
+    else:
+        earlier = request.session.get("submitted_case") or {}
+        if earlier.get("id") == submitted.case.pk and earlier.get("token"):
+            return
+        token = selectors.receipt_token_encrypted(submitted.case)
+    request.session["submitted_case"] = {"id": submitted.case.pk, "token": token}
+
+
+def not_stored(request, form, template: str):
+    """The database cannot be reached: say the question was NOT sent, keep everything typed, give the phone
+    number. 503, so nothing (a proxy, a monitor, the fault drill) mistakes it for a stored question."""
+    logger.error("Question not stored: database unavailable", exc_info=True)
+    message = _(
+        "Uw vraag is nog NIET verstuurd: er is bij ons een storing. Alles wat u invulde staat hieronder nog. "
+        "Probeer het over een paar minuten opnieuw, of bel ons op %(phone)s."
+    ) % {"phone": settings.MUNICIPALITY["phone"]}
+    if request.FILES:
+        message += " " + _("Uw bijlagen moet u dan opnieuw kiezen.")
+    if form._errors is None:
+        form._errors = ErrorDict()  # not validated again: validating may need the database that is down
+    response = render(request, template, {"form": form, "not_stored_message": message}, status=503)
+    response["Retry-After"] = "120"
+    return response
 
 
 ASK_DONE_LINK_SECONDS = 600

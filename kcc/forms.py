@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intake.forms import normalise_phone
+from intake.forms import SubmissionKeyField, normalise_phone
 from teams.deadlines import CallbackMoment
 from teams.forms import IdChoiceField, TopicChoiceField
 from teams.models import Team
@@ -21,6 +21,8 @@ class KccCallForm(forms.Form):
     """One call: who, what, and the outcome (the button pressed)."""
 
     prefix = "call"
+
+    submission_key = SubmissionKeyField()  # one outcome per form, however often it is posted
 
     question = forms.CharField(
         label=_("Vraag van de beller"),

@@ -45,6 +45,8 @@ class KccCall(models.Model):
     caller_phone = models.CharField(_("telefoonnummer beller"), max_length=30, blank=True)
     caller_email = models.EmailField(_("e-mailadres beller"), blank=True)
     could_not_answer = models.BooleanField(_("KCC kon niet antwoorden"), default=False)
+    # The call form's one-time submission key: a repeated post of the same outcome finds this call.
+    submission_key = models.CharField(max_length=100, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from followup.figures import callback_counts
 from followup.models import CallbackRequest
 from knowledge.models import KnowledgeGap
 
@@ -38,15 +39,43 @@ class WeekRow:
     def callbacks_on_time_rate(self) -> float | None:
         return self.callbacks_on_time / self.callbacks_due if self.callbacks_due else None
 
-    def bar_segments(self, scale: int) -> list[tuple[str, int, float]]:
-        """(outcome, count, width in % of the busiest week) for the report's bar chart."""
+    def bar_segments(self, scale: int) -> list[tuple[str, int, float, float]]:
+        """(outcome, count, x, width), x and width in % of the busiest week, for the report's SVG bar chart."""
         outcomes = (
             ("answered", self.answered),
             ("transferred", self.transferred),
             ("callbacks", self.callbacks),
             ("regie", self.regie),
         )
-        return [(name, count, 100 * count / scale if scale else 0.0) for name, count in outcomes]
+        segments, x = [], 0.0
+        for name, count in outcomes:
+            width = 100 * count / scale if scale else 0.0
+            segments.append((name, count, x, width))
+            x += width
+        return segments
+
+
+def call_counts() -> dict:
+    """The one definition of the KCC's outcome counts; first-contact resolution is `answered` / `calls`."""
+    return {
+        "calls": Count("pk"),
+        "answered": Count("pk", filter=Q(outcome=KccCall.Outcome.ANSWERED)),
+        "transferred": Count("pk", filter=Q(outcome=KccCall.Outcome.TRANSFERRED)),
+        "callbacks": Count("pk", filter=Q(outcome=KccCall.Outcome.CALLBACK)),
+        "regie": Count("pk", filter=Q(outcome=KccCall.Outcome.REGIE)),
+        "could_not_answer": Count("pk", filter=Q(could_not_answer=True)),
+    }
+
+
+def daily_call_counts(start: datetime, end: datetime) -> list[dict]:
+    """Calls in [start, end) per team and topic with `call_counts()`: the KCC's daily source for the figures
+    (registered in kcc.apps, read by reports.aggregate)."""
+    return list(
+        KccCall.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("team_id", "topic_id")
+        .annotate(**call_counts())
+        .order_by()
+    )
 
 
 def week_start(day: date) -> date:
@@ -59,14 +88,7 @@ def kcc_weekly_calls(*, weeks: int = 8, today: date | None = None) -> list[WeekR
     first = week_start(today) - timedelta(weeks=weeks - 1)
     rows = {first + timedelta(weeks=i): WeekRow(week=first + timedelta(weeks=i)) for i in range(weeks)}
     calls = KccCall.objects.filter(created_at__date__gte=first).annotate(week=TruncWeek("created_at"))
-    for row in calls.values("week").annotate(
-        calls=Count("pk"),
-        answered=Count("pk", filter=Q(outcome=KccCall.Outcome.ANSWERED)),
-        transferred=Count("pk", filter=Q(outcome=KccCall.Outcome.TRANSFERRED)),
-        callbacks=Count("pk", filter=Q(outcome=KccCall.Outcome.CALLBACK)),
-        regie=Count("pk", filter=Q(outcome=KccCall.Outcome.REGIE)),
-        could_not_answer=Count("pk", filter=Q(could_not_answer=True)),
-    ):
+    for row in calls.values("week").annotate(**call_counts()):
         target = rows.get(_as_date(row["week"]))
         if target:
             for key in ("calls", "answered", "transferred", "callbacks", "regie", "could_not_answer"):
@@ -98,15 +120,7 @@ def callbacks_on_time_per_week(first_day) -> dict:
         CallbackRequest.objects.filter(due_at__date__gte=first_day, due_at__lte=now)
         .annotate(week=TruncWeek("due_at"))
         .values("week")
-        .annotate(
-            due=Count("pk"),
-            on_time=Count(
-                "pk",
-                filter=Q(
-                    status=CallbackRequest.Status.DONE, closed_at__isnull=False, closed_at__lte=F("due_at")
-                ),
-            ),
-        )
+        .annotate(**callback_counts())
     )
     return {_as_date(row["week"]): row for row in rows}
 

@@ -7,10 +7,11 @@ Knowledge (the article used, a knowledge gap), routing and callback requests liv
 outcome services here compose them, so the view calls one service per outcome.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -42,6 +43,28 @@ class Call:
     topic: Topic | None = None
     could_not_answer: bool = False
     channel: str = Channel.PHONE
+    submission_key: str | None = (
+        None  # the call form's one-time key: one outcome per form, however often posted
+    )
+
+
+class AlreadyRecorded(Exception):
+    """The call with this submission key was recorded before (or by a parallel post we waited for)."""
+
+
+def _once(call: Call, record: Callable[[], KccCall]) -> KccCall:
+    """Record an outcome once per submission key: a repeated or parallel post returns the first call."""
+    if not call.submission_key:
+        return record()
+    if earlier := KccCall.objects.filter(submission_key=call.submission_key).first():
+        return earlier
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate leaves no case, callback or gap behind
+            return record()
+    except (IntegrityError, AlreadyRecorded):
+        if earlier := KccCall.objects.filter(submission_key=call.submission_key).first():
+            return earlier
+        raise
 
 
 def _caller_name(call: Call) -> str:
@@ -81,7 +104,10 @@ def _open_case(call: Call, actor: User) -> Case:
         channel=call.channel,
         company=call.company,
         created_by=actor,
+        submission_key=call.submission_key,
     )
+    if not submitted.created:
+        raise AlreadyRecorded
     return submitted.case
 
 
@@ -101,6 +127,7 @@ def _log(call: Call, case: Case | None, actor: User, outcome: str, team: Team | 
         caller_name=(call.contact_name or (call.contact.name if call.contact else ""))[:200],
         caller_phone=_phone(call)[:30],
         caller_email=_email(call),
+        submission_key=call.submission_key,
     )
     if call.could_not_answer:
         knowledge_services.record_gap(
@@ -112,6 +139,10 @@ def _log(call: Call, case: Case | None, actor: User, outcome: str, team: Team | 
 @transaction.atomic
 def kcc_answer_on_the_spot(*, call: Call, actor: User, article: KnowledgeArticle) -> KccCall:
     """Answered at first contact from a knowledge article: the case is created and closed in one go."""
+    return _once(call, lambda: _answer_on_the_spot(call=call, actor=actor, article=article))
+
+
+def _answer_on_the_spot(*, call: Call, actor: User, article: KnowledgeArticle) -> KccCall:
     if call.topic is None:
         call = replace(call, topic=article.topic)
     case = _open_case(call, actor)
@@ -136,7 +167,7 @@ def kcc_answer_on_the_spot(*, call: Call, actor: User, article: KnowledgeArticle
 def kcc_transfer(*, call: Call, team: Team, actor: User) -> KccCall:
     """A warm transfer to a team's direct number: the team takes the question in that call, so there is no
     case, only the call-log entry (the KCC report and the company timeline show it)."""
-    return _log(call, None, actor, KccCall.Outcome.TRANSFERRED, team)
+    return _once(call, lambda: _log(call, None, actor, KccCall.Outcome.TRANSFERRED, team))
 
 
 @transaction.atomic
@@ -146,6 +177,10 @@ def kcc_callback(
     """A callback request: its case (routed like any other) and the promise to call back in office hours, by
     the end of the part of day the caller asked for (`moment`, a CallbackMoment; `note` for "anders").
     Reaching the caller closes the case (followup.services.callback_log_attempt)."""
+    return _once(call, lambda: _callback(call=call, team=team, moment=moment, note=note, actor=actor))
+
+
+def _callback(*, call: Call, team: Team | None, moment: str, note: str, actor: User) -> KccCall:
     case = route_case(case=_open_case(call, actor))
     label = str(CallbackMoment(moment).label) if moment and moment != CallbackMoment.OTHER else ""
     callback_create(
@@ -165,6 +200,10 @@ def kcc_callback(
 @transaction.atomic
 def kcc_to_owner(*, call: Call, actor: User) -> KccCall:
     """Handed to team economie for regie: a plain case, with a line saying the KCC passed it on."""
+    return _once(call, lambda: _to_owner(call=call, actor=actor))
+
+
+def _to_owner(*, call: Call, actor: User) -> KccCall:
     case = _open_case(call, actor)
     add_timeline_entry(
         case=case,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teams.forms import IdMultipleChoiceField, TopicChoiceField
+from teams.forms import IdMultipleChoiceField, TopicChoiceField, use_choice_list
 from teams.models import Team
 from teams.selectors import active_topics, department_teams
 
@@ -40,11 +40,13 @@ class HandOffForm(forms.Form):
         error_messages={"required": _("Kies ten minste één team.")},
     )
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case=None, departments: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         queryset = department_teams().order_by("name")
         self.fields["teams"].queryset = queryset
-        self.department_list = list(queryset)
+        # `departments`: the list already loaded for the page (teams.selectors.choice_lists), else one query.
+        self.department_list = list(queryset) if departments is None else departments
+        use_choice_list(self.fields["teams"], self.department_list)
         for team in self.department_list:
             self.fields[self.request_field(team)] = forms.CharField(
                 label=_("Verzoek aan %(team)s") % {"team": team.name},

@@ -49,7 +49,28 @@ class Handoff(models.Model):
 
     class Meta:
         ordering = ["deadline", "pk"]
-        indexes = [models.Index(fields=["status", "deadline"], name="handoff_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="handoff_status_deadline"),
+            # Open hand-offs (OPEN_STATUSES) by deadline: a department's inbox and the deadline overview.
+            models.Index(
+                fields=["team", "deadline", "id"],
+                name="handoff_open_team_deadline",
+                condition=models.Q(status__in=["claimed", "info_requested", "open"]),
+            ),
+            models.Index(
+                fields=["deadline", "id"],
+                name="handoff_open_deadline",
+                condition=models.Q(status__in=["claimed", "info_requested", "open"]),
+            ),
+            # The case list's team filter: the cases handed to a team, read from the index alone.
+            models.Index(fields=["team", "case"], name="handoff_team_case"),
+            # The candidates for "vraagt uw aandacht" (routing.selectors.needs_attention_q).
+            models.Index(
+                fields=["case"],
+                name="handoff_attention_case",
+                condition=models.Q(status__in=["info_requested", "returned"]),
+            ),
+        ]
         verbose_name = _("uitzetting")
         verbose_name_plural = _("uitzettingen")
 

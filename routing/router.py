@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from intake.models import Case, Company
+from teams import refdata
 from teams.models import Team, Topic
 
 from .models import ClassifierModel, RoutingRule
@@ -47,10 +48,25 @@ def propose(case: Case) -> Proposal:
 
 
 def active_rules() -> list[RoutingRule]:
-    return list(
-        RoutingRule.objects.filter(is_active=True)
-        .select_related("topic__team", "team")
-        .order_by("position", "pk")
+    """Cached per worker process until a rule, topic or team changes (teams.refdata, routing.apps)."""
+    return refdata.cached(
+        "routing_rules",
+        lambda: list(
+            RoutingRule.objects.filter(is_active=True)
+            .select_related("topic__team", "team")
+            .order_by("position", "pk")
+        ),
+    )
+
+
+def topics_by_slug() -> dict[str, Topic]:
+    """Every topic with its team, by slug; cached per worker process until a topic or team changes."""
+    return refdata.cached("topics_by_slug", lambda: {t.slug: t for t in Topic.objects.select_related("team")})
+
+
+def department_teams_by_id() -> dict[int, Team]:
+    return refdata.cached(
+        "department_teams", lambda: {t.pk: t for t in Team.objects.filter(kind=Team.Kind.DEPARTMENT)}
     )
 
 
@@ -157,34 +173,122 @@ _PART_BOUNDARY = re.compile(
     r"ik|wij|we|wil|do|does|can|should|will|what|how|who|where|when|why|which|are|i)\b)",
     re.IGNORECASE,
 )
-SPLIT_PART_MIN_P = 0.6  # a part must point at a team with at least this probability
+SPLIT_PART_MIN_P = 0.7  # a part must point at a team with at least this probability
 SPLIT_PART_MIN_WORDS = 2  # and have this many content words
+SPLIT_PART_MAX_MAIN_P = 0.2  # while giving the main team at most this (else it is the same request)
 
 
-def question_parts(text: str) -> list[str]:
-    """The parts of a question that may each ask something (at least two content words each)."""
+_QUESTION_WORDS = frozenset(
+    [
+        "hoe",
+        "hoeveel",
+        "wat",
+        "waar",
+        "wanneer",
+        "waarom",
+        "welke",
+        "welk",
+        "wie",
+        "graag",
+        "how",
+        "what",
+        "where",
+        "when",
+        "why",
+        "which",
+        "who",
+    ]
+)
+_ASKING_VERBS = frozenset(
+    [
+        "moet",
+        "moeten",
+        "mag",
+        "mogen",
+        "kan",
+        "kun",
+        "kunt",
+        "kunnen",
+        "krijg",
+        "krijgen",
+        "heb",
+        "hebben",
+        "is",
+        "zijn",
+        "ben",
+        "wil",
+        "wilt",
+        "willen",
+        "zit",
+        "do",
+        "does",
+        "can",
+        "may",
+        "must",
+        "should",
+        "will",
+        "are",
+        "need",
+    ]
+)
+_SUBJECTS = frozenset(
+    ["ik", "je", "u", "we", "wij", "er", "het", "dat", "dit", "mijn", "ze", "i", "you", "we", "it", "there"]
+)
+
+
+def _asks(part: str, followed_by: str) -> bool:
+    """Whether a part asks something (a question or a request) rather than telling the backstory."""
+    words = re.findall(r"[a-z]+", part.lower())
+    if followed_by.startswith("?"):
+        return True
+    if not words:
+        return False
+    if words[0] in _QUESTION_WORDS:
+        return True
+    if words[0] in _ASKING_VERBS and len(words) > 1 and words[1] in _SUBJECTS:
+        return True
+    return " ".join(words[:3]).startswith(
+        ("ik wil", "wij willen", "we willen", "i want", "i need", "we want")
+    )
+
+
+def question_parts(text: str, *, asking_only: bool = False) -> list[str]:
+    """The parts of a question that may each ask something (at least two content words each); with
+    ``asking_only`` only the parts that ask something, not the backstory."""
     from intake.normalise import tokenize
 
-    parts = [p.strip() for p in _PART_BOUNDARY.split(text) if p and p.strip()]
-    return [p for p in parts if len(tokenize(p)) >= SPLIT_PART_MIN_WORDS]
+    parts, position = [], 0
+    for match in [*_PART_BOUNDARY.finditer(text), None]:
+        end = match.start() if match else len(text)
+        part = text[position:end].strip()
+        following = match.group(0).strip() if match else ""
+        if (
+            part
+            and len(tokenize(part)) >= SPLIT_PART_MIN_WORDS
+            and (not asking_only or _asks(part, following))
+        ):
+            parts.append(part)
+        if match:
+            position = match.end()
+    return parts
 
 
 def extra_team_ids(router: LoadedRouter, text: str, main_team_id: int, team_ranking: list) -> list[int]:
     """Teams other than the main one that a part of the question clearly asks for (best first)."""
-    parts = question_parts(text)
-    if len(parts) < 2:
+    if len(question_parts(text)) < 2:
         return []
     found: dict[int, float] = {}
-    for part in parts:
+    for part in question_parts(text, asking_only=True):
         _topics, teams = rank_slugs(router, part)
         if not teams:
             continue
         team_id, p = teams[0]
-        if team_id != main_team_id and p >= SPLIT_PART_MIN_P:
+        main_p = dict(teams).get(main_team_id, 0.0)
+        if team_id != main_team_id and p >= SPLIT_PART_MIN_P and main_p <= SPLIT_PART_MAX_MAIN_P:
             found[team_id] = max(found.get(team_id, 0.0), p)
     # The global split threshold still adds a second team the whole text already points at strongly.
     for team_id, p in team_ranking[1:3]:
-        if team_id != main_team_id and p >= settings.ROUTING_SPLIT_THRESHOLD and len(parts) >= 2:
+        if team_id != main_team_id and p >= settings.ROUTING_SPLIT_THRESHOLD:
             found.setdefault(team_id, p)
     return sorted(found, key=lambda t: -found[t])[:2]
 
@@ -223,9 +327,7 @@ def classify(text: str) -> Proposal:
     top_slugs = [slug for slug, _p in topic_ranking[:3]]
     if best_slug not in top_slugs:  # the owner sees the proposed topic among the suggestions
         top_slugs = [best_slug, *top_slugs[:2]]
-    topics = {
-        t.slug: t for t in Topic.objects.filter(slug__in={best_slug, *top_slugs}).select_related("team")
-    }
+    topics = topics_by_slug()
     probability = dict(topic_ranking)
     explained = router.model.explain(text, top_slugs) if hasattr(router.model, "explain") else {}
     suggestions = []
@@ -245,7 +347,7 @@ def classify(text: str) -> Proposal:
     extra_ids = extra_team_ids(router, text, best_team_id, team_ranking)
     extra_teams = []
     if extra_ids:
-        by_id = {t.pk: t for t in Team.objects.filter(pk__in=extra_ids, kind=Team.Kind.DEPARTMENT)}
+        by_id = department_teams_by_id()
         extra_teams = [by_id[i] for i in extra_ids if i in by_id]
     best_topic = topics[best_slug]
     needs_triage = team_p < team_threshold(router, best_topic.team.slug)

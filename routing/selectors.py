@@ -45,6 +45,9 @@ def handoff_for(user, pk: int) -> Handoff:
 # Hand-offs that need team economie: the one definition, for the case page, the list and closing
 
 
+ATTENTION_STATUSES = (Handoff.Status.INFO_REQUESTED, Handoff.Status.RETURNED)  # see attention_q
+
+
 def _not_followed_up() -> Q:
     """A returned hand-off counts as followed up once the case was handed off again after the return."""
     later = Handoff.objects.filter(case=OuterRef("case"), created_at__gt=OuterRef("closed_at"))
@@ -68,6 +71,38 @@ def case_attention() -> Exists:
     )
 
 
+def needs_attention_q() -> Q:
+    """The same cases as `case_attention`, as a filter driven from the hand-offs: `pk IN (the few open cases
+    with such a hand-off)`. Use it to filter or count over many cases; `case_attention` per row would test
+    every case."""
+    # The candidates come cheaply from a partial index (hand-offs asking back or returned, of open cases);
+    # the exact test (a return not followed up yet) then runs for those few cases only.
+    candidates = Handoff.objects.filter(
+        case__status__in=OPEN_CASE_STATUSES, status__in=ATTENTION_STATUSES
+    ).values("case_id")
+    return Q(pk__in=candidates) & Q(case_attention())
+
+
+def attention_case_ids(limit: int = 5000) -> list[int]:
+    """The ids of the cases that ask for attention (a few hundred, even at a million cases): the case list
+    filters on this list, which keeps its query a lookup by id (no plan joining every case first)."""
+    return list(Case.objects.filter(needs_attention_q()).order_by().values_list("pk", flat=True)[:limit])
+
+
+def mark_attention(cases: list[Case]) -> list[Case]:
+    """Set `needs_attention` on a page of cases with one query over their ids (an EXISTS per row in the page
+    query lets PostgreSQL hash every hand-off first)."""
+    ids = [case.pk for case in cases]
+    marked = (
+        set(Case.objects.filter(pk__in=ids).filter(case_attention()).values_list("pk", flat=True))
+        if ids
+        else set()
+    )
+    for case in cases:
+        case.needs_attention = case.pk in marked
+    return cases
+
+
 def with_attention(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Annotate `needs_attention` on every case in one query (no query per row)."""
     return cases.annotate(needs_attention=case_attention())
@@ -86,6 +121,38 @@ def unfinished_handoffs(case: Case) -> list[Handoff]:
     if not case.is_open:
         return []
     return list(case.handoffs.filter(unfinished_q()).select_related("team").order_by("created_at", "pk"))
+
+
+@dataclass(frozen=True)
+class CaseHandoffs:
+    attention: list[Handoff]
+    unfinished: list[Handoff]
+    answer_draft: str
+
+
+def case_handoffs(case: Case) -> CaseHandoffs:
+    """The case page's three views of its hand-offs from one list, the case's prefetched hand-offs (one query
+    instead of three): `attention_q`, `unfinished_q` and `answer_draft`, with the same definitions in Python."""
+    handoffs = sorted(case.handoffs.all(), key=lambda h: (h.created_at, h.pk))
+
+    def not_followed_up(handoff: Handoff) -> bool:
+        if handoff.status != Handoff.Status.RETURNED:
+            return False
+        return handoff.closed_at is None or not any(h.created_at > handoff.closed_at for h in handoffs)
+
+    is_open = case.is_open
+    answered = [h for h in handoffs if h.status == Handoff.Status.ANSWERED]
+    return CaseHandoffs(
+        attention=[
+            h
+            for h in handoffs
+            if is_open and (h.status == Handoff.Status.INFO_REQUESTED or not_followed_up(h))
+        ],
+        unfinished=[
+            h for h in handoffs if is_open and (h.status in Handoff.OPEN_STATUSES or not_followed_up(h))
+        ],
+        answer_draft="\n\n".join(f"{h.team.name}: {h.answer.strip()}" for h in answered),
+    )
 
 
 def answer_draft(case: Case) -> str:

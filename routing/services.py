@@ -21,7 +21,7 @@ from teams.models import Team, Topic
 from teams.selectors import display_name
 
 from .models import Handoff, LabelledExample
-from .router import best_topic_of_team, case_text, propose
+from .router import Proposal, best_topic_of_team, case_text, propose
 from .selectors import unfinished_handoffs
 from .workflow import HandoffNotAllowed, check_handoff_transition
 
@@ -42,21 +42,37 @@ def route_case(*, case: Case) -> Case:
     is prepared (and sent, when ROUTING_AUTO_SEND is on) to the proposed department(s).
     """
     proposal = propose(case)
-    confident = not proposal.needs_triage
-    suggestions = list(proposal.suggestions) + [
-        {"team": t.slug, "team_name": t.name, "split": True} for t in proposal.extra_teams
-    ]
+    fields = routing_fields(proposal)
     case = intake_services.case_record_routing(
         case=case,
-        topic=proposal.topic if confident else None,
-        team=proposal.team if confident else None,
-        confidence=proposal.confidence,
+        topic=fields["topic"],
+        team=fields["proposed_team"],
+        confidence=fields["routing_confidence"],
         reason=proposal.reason,
-        suggestions=suggestions,
-        needs_triage=proposal.needs_triage,
+        suggestions=fields["routing_suggestions"],
+        needs_triage=fields["needs_triage"],
     )
+    _send_when_confident(case, proposal)
+    return case
+
+
+def routing_fields(proposal: Proposal) -> dict:
+    """The proposal as the case's routing fields (intake.services.ROUTING_FIELDS, plus "topic")."""
+    confident = not proposal.needs_triage
+    return {
+        "topic": proposal.topic if confident else None,
+        "proposed_team": proposal.team if confident else None,
+        "routing_confidence": proposal.confidence,
+        "routing_reason": proposal.reason,
+        "routing_suggestions": list(proposal.suggestions)
+        + [{"team": t.slug, "team_name": t.name, "split": True} for t in proposal.extra_teams],
+        "needs_triage": proposal.needs_triage,
+    }
+
+
+def _send_when_confident(case: Case, proposal: Proposal) -> None:
     if (
-        confident
+        not proposal.needs_triage
         and settings.ROUTING_AUTO_SEND
         and proposal.team
         and proposal.team.kind == Team.Kind.DEPARTMENT
@@ -66,12 +82,24 @@ def route_case(*, case: Case) -> Case:
             requests={team: case.question for team in [proposal.team, *proposal.extra_teams]},
             actor=None,
         )
-    return case
+
+
+def propose_for_new_case(case: Case) -> dict:
+    """intake's before-insert step (routing/apps.py): the router's proposal for the unsaved case, as fields of
+    the INSERT. The proposal stays on the case object for route_new_case."""
+    proposal = propose(case)
+    case._routing_proposal = proposal
+    return routing_fields(proposal)
 
 
 def route_new_case(case: Case) -> Case:
-    """intake's after-submit step (routing/apps.py)."""
-    return route_case(case=case)
+    """intake's after-submit step (routing/apps.py): routed in the INSERT already (propose_for_new_case), only
+    the hand-off is left; else (an entry point that does not propose first) the proposal is stored now."""
+    proposal = getattr(case, "_routing_proposal", None)
+    if proposal is None:
+        return route_case(case=case)
+    _send_when_confident(case, proposal)
+    return case
 
 
 @transaction.atomic
@@ -398,7 +426,7 @@ def _after_handoff_closed(handoff: Handoff, actor: User | None) -> None:
 def handoffs_withdraw_open(*, case: Case, actor: User | None) -> int:
     """When a case closes, its open hand-offs are withdrawn so they leave the departments' inboxes."""
     count = 0
-    for handoff in case.handoffs.select_for_update().filter(status__in=Handoff.OPEN_STATUSES):
+    for handoff in case.handoffs.select_for_update(of=("self",)).filter(status__in=Handoff.OPEN_STATUSES):
         _move(handoff, Handoff.Status.WITHDRAWN, actor, {"closed_at": timezone.now()})
         _timeline(
             handoff,

@@ -4,6 +4,7 @@
 set -e
 DB="${1:-/tmp/routing-eval.sqlite3}"
 export DATABASE_URL="sqlite:///$DB"
+export DEBUG="${DEBUG:-1}"  # a throwaway database on this machine
 PY="$(dirname "$0")/../.venv/bin/python"
 MANAGE="$(dirname "$0")/../manage.py"
 rm -f "$DB"

@@ -72,6 +72,12 @@ class StaffRoles:
         """Team economie and the KCC write every knowledge article; a department only its own teams'."""
         return self.is_owner or self.is_kcc
 
+    @property
+    def sees_figures(self) -> bool:
+        """The figures of the regie (dashboard, monthly report): team economie, coordinators and management.
+        Management holds the coordinator role of its team, so a coordinator of any team counts."""
+        return self.is_owner or self.is_coordinator
+
     def may_edit_article(self, owner_team_id: int | None) -> bool:
         return self.edits_all_articles or owner_team_id in self.department_team_ids
 
@@ -133,6 +139,11 @@ def handles_handoffs(roles: StaffRoles) -> bool:
 def sees_overviews(roles: StaffRoles) -> bool:
     """The deadline and callback overviews: team economie, the KCC and coordinators."""
     return roles.sees_overviews
+
+
+def sees_figures(roles: StaffRoles) -> bool:
+    """The figures dashboard and the monthly report: team economie, coordinators and management."""
+    return roles.sees_figures
 
 
 staff_member_required = role_required(is_staff_member)

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import refdata
 from .calendar import OfficeHours, WorkingCalendar
 from .models import ClosingDay, Team, Topic
 
@@ -51,9 +52,12 @@ def office_hours() -> OfficeHours:
 
 
 def get_calendar() -> WorkingCalendar:
-    """The municipality's calendar. Closing days are few; reading them per call keeps admin edits live."""
+    """The municipality's calendar. The closing days are cached per worker process until one changes
+    (teams.refdata), so admin edits are live on the next request."""
     return WorkingCalendar(
-        closing_days=ClosingDay.objects.values_list("date", flat=True),
+        closing_days=refdata.cached(
+            "closing_days", lambda: list(ClosingDay.objects.values_list("date", flat=True))
+        ),
         liberation_day_every_year=settings.LIBERATION_DAY_EVERY_YEAR,
         office_hours=office_hours(),
         tz=settings.TIME_ZONE,

@@ -10,6 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import display_name
@@ -61,6 +64,60 @@ class UserMultipleChoiceField(IdMultipleChoiceField):
         return display_name(obj)
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The choices of a list loaded before (teams.selectors.choice_lists) instead of a query per select."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.choice_objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.choice_objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.choice_objects)
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are written in Python, not one template per option: the topic select has
+    hundreds of options and was most of the case list's rendering time. Same HTML as forms.Select."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+
+        def options(items):
+            return format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], mark_safe(" selected") if o["selected"] else "", o["label"]) for o in items),
+            )
+
+        parts = [
+            format_html('<optgroup label="{}">{}</optgroup>', group, options(items))
+            if group
+            else options(items)
+            for group, items, _index in widget["optgroups"]
+        ]
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(parts)),
+        )
+
+
+def use_choice_list(field, objects: list) -> None:
+    """Render `field` (a ModelChoiceField) from `objects`; its queryset still validates what is posted."""
+    field.choice_objects = objects
+    if not isinstance(field.iterator, type) or not issubclass(field.iterator, GroupedTopicIterator):
+        field.iterator = ListedChoiceIterator
+    if type(field.widget) is forms.Select:
+        field.widget = QuickSelect(attrs=field.widget.attrs)
+    field.widget.choices = field.choices
+
+
 class GroupedTopicIterator(ModelChoiceIterator):
     """Business topics first, one group per handling team; then the other (UPL-only) products.
 
@@ -73,7 +130,12 @@ class GroupedTopicIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         groups: dict[str, list] = {}
         other: list = []
-        for topic in self.queryset.select_related("team").order_by("team__name", "name"):
+        listed = getattr(self.field, "choice_objects", None)
+        if listed is not None:
+            topics = sorted(listed, key=lambda t: (t.team.name if t.team else "", t.name))
+        else:
+            topics = self.queryset.select_related("team").order_by("team__name", "name")
+        for topic in topics:
             if topic.is_public:
                 groups.setdefault(topic.team.name, []).append(self.choice(topic))
             else:

@@ -1,15 +1,22 @@
 """Reads about the organisation: teams, topics, staff. What a user may do is in `teams.access`."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Team, Topic
+from . import refdata
+from .models import Membership, Team, Topic
 
 
 def owner_team() -> Team:
-    return Team.objects.filter(kind=Team.Kind.OWNER, is_active=True).order_by("pk").first()
+    """Cached per worker process until a team changes (teams.refdata)."""
+    return refdata.cached(
+        "owner_team", lambda: Team.objects.filter(kind=Team.Kind.OWNER, is_active=True).order_by("pk").first()
+    )
 
 
 def department_teams() -> QuerySet[Team]:
@@ -51,3 +58,51 @@ def display_name(user: AbstractBaseUser | None) -> str:
     if user is None:
         return _("Voordeur")
     return user.get_full_name() or user.get_username()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Choice lists: the selects of the staff forms (teams, topics, people), loaded once and shared by every form on
+# a page and by later requests. Any change to a team, topic, membership or user empties the cache
+# (teams.apps connects the signals); the timeout is a safety net for a cache that is not shared.
+
+CHOICE_LISTS_KEY = "teams:choice-lists:v1"
+CHOICE_LISTS_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class ChoiceLists:
+    teams: list  # active teams, by name
+    topics: list  # active topics with their team, by name
+    members: list  # team_members(), each with `is_owner_member`
+
+    @property
+    def staff(self) -> list:
+        """staff_users(): team economie's active members."""
+        return [user for user in self.members if user.is_owner_member]
+
+    @property
+    def departments(self) -> list:
+        """department_teams(), by name."""
+        return [team for team in self.teams if team.kind == Team.Kind.DEPARTMENT]
+
+    def teams_except(self, *kinds) -> list:
+        return [team for team in self.teams if team.kind not in kinds]
+
+
+def choice_lists() -> ChoiceLists:
+    lists = cache.get(CHOICE_LISTS_KEY)
+    if lists is None:
+        owner_member = Membership.objects.filter(
+            user=OuterRef("pk"), team__kind=Team.Kind.OWNER, team__is_active=True
+        )
+        lists = ChoiceLists(
+            teams=list(Team.objects.filter(is_active=True).order_by("name")),
+            topics=list(active_topics()),
+            members=list(team_members().annotate(is_owner_member=Exists(owner_member))),
+        )
+        cache.set(CHOICE_LISTS_KEY, lists, CHOICE_LISTS_SECONDS)
+    return lists
+
+
+def forget_choice_lists(**kwargs) -> None:
+    cache.delete(CHOICE_LISTS_KEY)

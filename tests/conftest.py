@@ -47,6 +47,28 @@ def _site_language_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _outbox_publishes_again():
+    """A test with a broken broker pauses publishing in this process (intake.outbox); the next test starts fresh."""
+    from intake import outbox
+
+    outbox.resume_publishing()
+    yield
+    outbox.resume_publishing()
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_and_no_rate_limits(settings):
+    """Each test its own empty in-memory cache (in CI the cache is Redis, shared by every test and run), and the
+    public form's rate limits off: tests post many questions. tests/intake/test_abuse.py switches them on."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in-process in tests, even with REDIS_URL set; the worker tests switch this off themselves."""
     from config.celery import app

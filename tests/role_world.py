@@ -36,7 +36,7 @@ class World:
     users: dict  # role -> user (None for anonymous and the entrepreneur)
     token: str  # the tracking token of `case`
     closed_token: str  # the tracking token of a closed case the entrepreneur may still rate
-    objects: dict  # kind -> pk: case, handoff, callback, company, visit, article, profile, rating, attachment
+    objects: dict  # kind -> pk: case, handoff, callback, company, visit, article, profile, rating, attachment, outbox
 
 
 def build_world(teams, topics, owner) -> World:
@@ -112,6 +112,7 @@ def build_world(teams, topics, owner) -> World:
             "profile": profile.pk,
             "rating": rating.pk,
             "attachment": case.attachments.get().pk,
+            "outbox": case.notifications.first().pk,
         },
     )
 

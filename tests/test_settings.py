@@ -30,3 +30,10 @@ def test_production_starts_with_a_real_secret_key():
     result = load_settings(DEBUG="false", SECRET_KEY="a-long-random-production-secret-value-123")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_debug_is_off_unless_set():
+    result = load_settings(SECRET_KEY="a-long-random-production-secret-value-123")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+    assert "SECRET_KEY must be set" in load_settings().stderr  # so the default key is refused too

@@ -23,7 +23,10 @@ def case_followup(context, case):
         "case": case,
         "callbacks": selectors.case_callbacks(case),
         "ratings": selectors.case_ratings(case),
-        "callback_form": CallbackForm(initial={"name": case.contact.name, "phone": case.contact.phone}),
+        "callback_form": CallbackForm(
+            initial={"name": case.contact.name, "phone": case.contact.phone},
+            lists=context.get("choice_lists"),
+        ),
         "waiting_expired": waiting_expired,
         "owns_case": getattr(context.get("roles"), "owns_cases", False),  # the owner's decisions
         "request": context.get("request"),

@@ -85,4 +85,34 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     }
   });
+
+  // A form marked data-submit-once is sent once: a second click (or Enter) while it is on its way does
+  // nothing, and the pressed button is disabled after the browser took its name and value. The server
+  // protects anyway (the hidden submission key); without this file the form works as usual.
+  document.querySelectorAll("form[data-submit-once]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.submitting) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.submitting = "true";
+      const button = event.submitter;
+      if (button) {
+        window.setTimeout(() => {
+          button.disabled = true;
+          button.dataset.onceDisabled = "true";
+        }, 0);
+      }
+    });
+  });
+  // Back to a page the browser kept (back button): the form can be used again.
+  window.addEventListener("pageshow", () => {
+    document.querySelectorAll("form[data-submit-once]").forEach((form) => {
+      delete form.dataset.submitting;
+      form.querySelectorAll("button[data-once-disabled]").forEach((button) => {
+        button.disabled = false;
+        delete button.dataset.onceDisabled;
+      });
+    });
+  });
 });

@@ -67,6 +67,7 @@ def browser():
 def new_page(browser, live_server):
     """new_page(viewport=DESKTOP, user=None): a fresh browser context, optionally logged in as `user`."""
     contexts = []
+    violations: list[str] = []
 
     def make(viewport=DESKTOP, user=None):
         context = browser.new_context(
@@ -86,11 +87,23 @@ def new_page(browser, live_server):
             context.add_cookies(
                 [{"name": cookie.key, "value": cookie.value, "url": live_server.url, "httpOnly": True}]
             )
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: _note_csp_violation(message.text, violations))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    # Every page under the real Content-Security-Policy: a blocked inline script or style fails the test.
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+CSP_VIOLATION = re.compile(r"Refused to|Content Security Policy", re.IGNORECASE)
+
+
+def _note_csp_violation(text: str, violations: list[str]) -> None:
+    if CSP_VIOLATION.search(text):
+        violations.append(text)
 
 
 @pytest.fixture

@@ -124,6 +124,10 @@ STAFF_PAGES = [
     ("kcc-new", "kcc_agent", lambda page, w: page.goto(reverse("kcc:new"))),
     ("kcc-workstation", "kcc_agent", lambda page, w: page.goto(reverse("kcc:workstation"))),
     ("kcc-report", "owner", lambda page, w: page.goto(reverse("kcc:report"))),
+    ("figures", "owner", lambda page, w: page.goto(reverse("reports:dashboard") + "?periode=quarter")),
+    ("figures-monthly", "owner", lambda page, w: page.goto(reverse("reports:monthly"))),
+    ("results", "vergunningen_member", lambda page, w: page.goto(reverse("reports:results"))),
+    ("meeting-agenda", "owner", lambda page, w: page.goto(reverse("reports:agenda"))),
     ("knowledge-list", "owner", lambda page, w: page.goto(reverse("knowledge:list"))),
     (
         "knowledge-detail",

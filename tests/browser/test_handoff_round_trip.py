@@ -93,7 +93,7 @@ def test_handoff_round_trip(new_page, teams, topics, owner, vergunningen_member,
     page.locator("#id_answer-confirm").check()
     page.locator("#id_answer-confirm_reason").fill("Precario handelt team Omgeving apart af.")
     page.get_by_role("button", name="Antwoord versturen").click()
-    expect(page.locator(".messages")).to_contain_text("Het antwoord is verstuurd")
+    expect(page.locator(".messages")).to_contain_text("het antwoord staat in de wachtrij")
     expect(page.locator(".timeline")).to_contain_text("Precario handelt team Omgeving apart af.")
     logout(page)
 

@@ -82,7 +82,7 @@ def test_hand_off_department_answer_and_final_answer_through_the_ui(
         "U heeft een terrasvergunning nodig. U vraagt die aan via het omgevingsloket."
     )
     page.get_by_role("button", name="Antwoord versturen").click()
-    expect(page.locator(".messages")).to_contain_text("Het antwoord is verstuurd")
+    expect(page.locator(".messages")).to_contain_text("het antwoord staat in de wachtrij")
     case.refresh_from_db()
     assert case.status == Status.ANSWERED
     screenshot(page, "desktop-case-detail-answered")

@@ -99,7 +99,8 @@ def test_sweep_task_runs_through_celery(case_and_handoff, django_capture_on_comm
     ):
         result = sweep_deadlines.apply().get()
     assert (result["cases_overdue"], result["handoffs_overdue"]) == (1, 1)
-    assert sorted(m.subject.split()[0] for m in mail.outbox if "over de termijn" in m.subject) == [
+    # The subject starts with the case reference: [OND-...] Vraag is over de termijn
+    assert sorted(m.subject.split()[1] for m in mail.outbox if "over de termijn" in m.subject) == [
         "Uitzetting",
         "Vraag",
     ]

@@ -80,12 +80,18 @@ def test_a_receipt_given_up_loses_its_encrypted_token(public, settings):
     settings.OUTBOX_MAX_ATTEMPTS = 1
     submit_case()
     row = OutboxMessage.objects.get(template="receipt")
-    with (
-        mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError("weg")),
-        pytest.raises(ConnectionRefusedError),
-    ):
+    failing = mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError("weg")
+    )
+    with failing, pytest.raises(ConnectionRefusedError):
         outbox.deliver(row.pk)
-    row.refresh_from_db()
+    row.refresh_from_db()  # failed, but retried once automatically later: the token is still needed
+    assert row.status == OutboxMessage.Status.FAILED and row.tracking_token_encrypted != ""
+    later = timezone.now() + timedelta(seconds=settings.OUTBOX_FAILED_RETRY_AFTER_SECONDS + 1)
+    with time_machine.travel(later), failing, pytest.raises(ConnectionRefusedError):
+        assert outbox.due_message_ids() == [row.pk]
+        outbox.deliver(row.pk)
+    row.refresh_from_db()  # given up
     assert row.status == OutboxMessage.Status.FAILED and row.tracking_token_encrypted == ""
 
 

@@ -5,16 +5,20 @@ Running it again changes nothing: it stops when the database already has cases.
 """
 
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
+import mail
 from demo import companies as kcc_demo
+from demo import history as demo_history
 from followup.sweep import sweep
 from intake import services as intake
 from intake.models import Case, Company
@@ -210,10 +214,27 @@ QUESTIONS = [
 ]
 
 
+DEMO_MAIL = Path(mail.__file__).resolve().parent / "demo"
+
+
 class Command(BaseCommand):
     help = "Vul de database met demogegevens: teams, gebruikers, catalogus, model en een dozijn vragen."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Ook zonder DEBUG: maakt gebruikers met het openbare demowachtwoord aan.",
+        )
+
     def handle(self, *args, **options):
+        # The demo users share a password that is printed in the README: never on a production system by accident.
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                gettext(
+                    "seed_demo maakt gebruikers aan met een openbaar wachtwoord en draait daarom alleen als DEBUG aan staat (zoals bij make demo). Weet u zeker dat dit geen productiesysteem is? Gebruik dan --force."
+                )
+            )
         if Case.objects.exists():
             self.stdout.write("Er staan al vragen in de database; demogegevens niet opnieuw geladen.")
             self._print_users()
@@ -225,6 +246,8 @@ class Command(BaseCommand):
             self._rules()
             call_command("routing_train", force=True, verbosity=options["verbosity"])
             self._cases()
+            # The e-mail channel without a mail server: the shipped example messages (mail/demo/*.eml).
+            call_command("mail_fetch", url=str(DEMO_MAIL), keep=True, verbosity=options["verbosity"])
         self.stdout.write(self.style.SUCCESS("Demogegevens geladen."))
         self._print_users()
 
@@ -418,6 +441,9 @@ class Command(BaseCommand):
         kcc_demo.record_unanswered_calls_as_gaps()
         # The demo has no Celery beat: run the sweep once so overdue work shows its reminders and escalations.
         sweep()
+        # Six months of history (set-based) and its daily figures, so the figures dashboard has something to show.
+        demo_history.seed()
+        demo_history.compute_figures()
 
     def _backdate(self, case, *, working_days: int, handoff=None):
         """Demo only: make a case look as if it came in earlier, so overdue work shows on the dashboard."""

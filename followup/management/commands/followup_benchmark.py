@@ -250,7 +250,7 @@ class Command(BaseCommand):
         """INSERT ... SELECT over a series of numbers, in steps; unmapped columns get their default."""
         columns, expressions = [], []
         for field in model._meta.concrete_fields:
-            if field.primary_key:
+            if field.primary_key or field.generated:  # the database computes generated columns
                 continue
             columns.append(field.column)
             if field.column in values or field.name in values:

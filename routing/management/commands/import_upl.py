@@ -14,6 +14,23 @@ from routing.catalogue import (
     read_catalogue,
 )
 from routing.upl import read_business_products
+from teams.models import Team
+
+
+def _check_teams(topics: list[dict], mapping: dict) -> None:
+    """Every team the catalogue and the UPL mapping assign topics to must exist: name all that are missing at
+    once, and how to create them, instead of failing on the first."""
+    needed = {entry["team"] for entry in topics} | {m["team"] for m in mapping.values() if m.get("team")}
+    needed.add("economie")  # UPL products without a mapping
+    missing = sorted(needed - set(Team.objects.filter(slug__in=needed).values_list("slug", flat=True)))
+    if missing:
+        raise CommandError(
+            _(
+                "De catalogus heeft deze teams nodig, maar ze bestaan nog niet: %(missing)s. Maak ze eerst aan "
+                "met: manage.py setup_teams teams.yaml (voorbeeld met alle teams: docs/teams.example.yaml)."
+            )
+            % {"missing": ", ".join(missing)}
+        )
 
 
 class Command(BaseCommand):
@@ -33,6 +50,7 @@ class Command(BaseCommand):
         try:
             topics = read_catalogue(Path(catalogue))
             mapping = json.loads(UPL_TEAMS_PATH.read_text(encoding="utf-8"))
+            _check_teams(topics, mapping)
             with tqdm(
                 total=len(topics) + len(products),
                 desc=_("Catalogus"),
