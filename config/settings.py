@@ -472,6 +472,8 @@ LOGGING = {
         "celery.app.trace": {"level": env.str("CELERY_TRACE_LOG_LEVEL", default="WARNING")},
     },
 }
+# The Celery worker logs through the configuration above (masked), instead of installing handlers of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The REST API (/api/v1/, docs/api.md): clients authenticate with a bearer token (api.ApiClient), are limited
 # per client (API_RATE_DEFAULT unless the client sets its own), and every error is RFC 9457 problem+json.

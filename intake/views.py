@@ -131,6 +131,14 @@ def _empty_form_fields(form) -> str:
     return refdata.cached(key, lambda: render_to_string("intake/_ask_fields.html", {"form": form}))
 
 
+def _empty_reply_fields(form) -> str:
+    """The tracking page's empty reply form (includes/form_fields.html), rendered once per worker and language."""
+    return refdata.cached(
+        f"reply_fields:{get_language()}",
+        lambda: render_to_string("includes/form_fields.html", {"form": form}),
+    )
+
+
 def _remember_submitted(request, submitted: services.SubmittedCase) -> None:
     """The confirmation page shows the tracking link; the session (kept two weeks) holds it only encrypted, and
     the page shows it for ASK_DONE_LINK_SECONDS (a reload still works). A repeated post of the same form lands
@@ -209,6 +217,7 @@ def track(request, token: str):
             "case": case,
             "timeline": timeline,
             "form": form,
+            "fields_html": "" if form.is_bound else _empty_reply_fields(form),
             "token": token,
             "expected_date": selectors.expected_answer_date(case),
         },

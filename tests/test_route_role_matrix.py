@@ -34,6 +34,7 @@ PK = {
     "companies:account-manager-photo": "profile",
     "followup:rating-reopen": "rating",
     "casework:outbox-resend": "outbox",
+    "companies:visit-new": "company",  # /bedrijven/<company>/bezoek/: a new visit to that company
 }
 PK_BY_PREFIX = {
     "casework:case-": "case",

@@ -11,7 +11,10 @@ def test_name_colours_and_logo_come_from_settings(client, settings, teams):
     }
     html = client.get("/").content.decode()
     assert "Gemeente Zeestad" in html
-    assert "--vd-primary: #123456; --vd-primary-dark: #0a1b2c;" in html
+    # The colours come from a small stylesheet the page links to (no inline <style> under the CSP).
+    assert 'href="/huisstijl.css' in html
+    css = client.get("/huisstijl.css").content.decode()
+    assert "--vd-primary: #123456; --vd-primary-dark: #0a1b2c;" in css
     assert '<img class="brand-image" src="/static/img/logo-voorbeeldstad.svg" alt="">' in html
 
 
