@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Case, Company, Contact, Message
+from .models import Case, Company, Contact, Message, Portefeuillehouder
 from .outbox import OutboxMessage
 
 
@@ -42,6 +42,13 @@ class CompanyAdmin(SimpleHistoryAdmin):  # the history shows who changed what
 class ContactAdmin(SimpleHistoryAdmin):
     list_display = ["name", "email", "phone", "company"]
     search_fields = ["name", "email", "phone"]
+
+
+@admin.register(Portefeuillehouder)
+class PortefeuillehouderAdmin(admin.ModelAdmin):
+    list_display = ["name", "portfolio", "email", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "portfolio", "email"]
 
 
 @admin.register(OutboxMessage)

@@ -29,7 +29,7 @@ from teams.models import Topic
 from teams.selectors import public_topics
 
 from . import normalise, virusscan
-from .models import Channel, ContactPreference
+from .models import Channel, ContactPreference, Portefeuillehouder
 from .services import UploadData
 
 logger = logging.getLogger(__name__)
@@ -510,12 +510,21 @@ class KccQuestionForm(AttachmentsMixin, QuestionFieldsMixin):
         initial=Channel.PHONE,
         widget=forms.RadioSelect,
     )
+    # Always in the form (also without JavaScript); required only for an administrative question.
+    administrative_recipient = IdChoiceField(
+        label=_("Binnengekomen via (bij een bestuurlijke vraag)"),
+        queryset=Portefeuillehouder.objects.none(),
+        required=False,
+        empty_label=_("Kies de wethouder, de raad of het college"),
+        help_text=_("Krijgt het eindantwoord ter informatie per e-mail."),
+    )
     no_way_to_reach = _(
         "Vul het e-mailadres of telefoonnummer van de ondernemer in. Zonder een van beide kan het antwoord "
         "de ondernemer niet bereiken."
     )
     field_order = [
         "channel",
+        "administrative_recipient",
         "company_name",
         "kvk_number",
         "contact_name",
@@ -535,6 +544,18 @@ class KccQuestionForm(AttachmentsMixin, QuestionFieldsMixin):
         self.fields["contact_name"].error_messages["required"] = _("Vul de naam van de beller in.")
         self.fields["question"].error_messages["required"] = _("Vul de vraag van de ondernemer in.")
         self.fields["preferred_contact"].label = _("Antwoord per")
+        self.fields["administrative_recipient"].queryset = Portefeuillehouder.objects.filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") != Channel.ADMINISTRATIVE:
+            cleaned["administrative_recipient"] = None
+        elif not cleaned.get("administrative_recipient") and "administrative_recipient" not in self.errors:
+            self.add_error(
+                "administrative_recipient",
+                _("Kies via welke wethouder, de raad of het college de vraag binnenkwam."),
+            )
+        return cleaned
 
 
 class ReplyForm(AttachmentsMixin):

@@ -109,6 +109,24 @@ class Contact(models.Model):
         return self.name
 
 
+class Portefeuillehouder(models.Model):
+    """A wethouder (or the council, the college) through whom a question reached the municipality: an
+    administrative case names who received it, and that recipient gets a copy of the final answer."""
+
+    name = models.CharField(_("naam"), max_length=200, help_text=_("Bijvoorbeeld: wethouder Jansen."))
+    portfolio = models.CharField(_("portefeuille"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("portefeuillehouder")
+        verbose_name_plural = _("portefeuillehouders")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.portfolio})" if self.portfolio else self.name
+
+
 class ReferenceSequence(models.Model):
     """One counter per year, locked while a reference is drawn so numbers are unique under concurrency."""
 
@@ -134,6 +152,15 @@ class Case(models.Model):
         _("opgegeven KVK-nummer (niet bevestigd)"), max_length=8, blank=True
     )
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="cases")
+    # An administrative question (Channel.ADMINISTRATIVE): the wethouder, council or college who received it.
+    administrative_recipient = models.ForeignKey(
+        Portefeuillehouder,
+        verbose_name=_("binnengekomen via"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     preferred_contact = models.CharField(
         _("voorkeur contact"),
         max_length=10,

@@ -27,7 +27,17 @@ from teams.models import Team, Topic
 from teams.selectors import owner_team
 
 from . import normalise
-from .models import Attachment, Case, Channel, Company, Contact, Message, ReferenceSequence, Resolution
+from .models import (
+    Attachment,
+    Case,
+    Channel,
+    Company,
+    Contact,
+    Message,
+    Portefeuillehouder,
+    ReferenceSequence,
+    Resolution,
+)
 from .selectors import Delivery, account_manager_for, answer_delivery
 from .timeline import Text
 from .workflow import CLOSED, Status, TransitionNotAllowed, check_transition
@@ -281,9 +291,13 @@ def _case_create(
     created_by: User | None = None,
     company: Company | None = None,
     propose: bool = False,
+    administrative_recipient: Portefeuillehouder | None = None,
 ) -> SubmittedCase:
     """`company`: a company staff chose (KCC screen, company visit); otherwise `find_requester` decides, and
-    never changes an existing company or contact."""
+    never changes an existing company or contact. `administrative_recipient`: the wethouder, council or
+    college who received an administrative question (kept only for Channel.ADMINISTRATIVE)."""
+    if channel != Channel.ADMINISTRATIVE:
+        administrative_recipient = None
     if company is not None:
         requester = Requester(
             company=company,
@@ -304,6 +318,7 @@ def _case_create(
         company=company,
         claimed_kvk_number=requester.claimed_kvk_number,
         contact=contact,
+        administrative_recipient=administrative_recipient,
         preferred_contact=preferred_contact,
         topic=topic,
         owner_team=owner_team(),
@@ -328,6 +343,17 @@ def _case_create(
         data={"channel": channel},
     )
     _store_attachments(case, message, attachments)
+    if administrative_recipient is not None:
+        add_timeline_entry(
+            case=case,
+            kind=Message.Kind.SYSTEM,
+            body=Text(
+                gettext_noop("Bestuurlijke vraag, binnengekomen via %(recipient)s."),
+                recipient=str(administrative_recipient),
+            ),
+            actor=created_by,
+            data={"administrative_recipient": administrative_recipient.pk},
+        )
     _record_what_was_typed(case, contact=contact, name=contact_name, phone=phone, claim=requester)
     if proposal is not None:
         _routing_timeline_entry(
@@ -784,7 +810,24 @@ def case_answer(
     )
     if delivered_by == Delivery.EMAIL:
         _notify_entrepreneur(case, key=f"answer:{message.pk}", template="answer", context={"body": body})
+    _copy_to_administrative_recipient(case, message)
     return case
+
+
+def _copy_to_administrative_recipient(case: Case, message: Message) -> None:
+    """An administrative question's final answer, for information, to the wethouder (council, college) who
+    received it: they follow the route instead of arranging things personally. One e-mail per answer."""
+    recipient = case.administrative_recipient if case.channel == Channel.ADMINISTRATIVE else None
+    if recipient is None or not recipient.email:
+        return
+    queue_email(
+        key=f"administrative_copy:{message.pk}",
+        to=recipient.email,
+        template="administrative_copy",
+        context={"case": case, "recipient": recipient, "body": message.body},
+        audience=OutboxMessage.Audience.STAFF,
+        case=case,
+    )
 
 
 @transaction.atomic
@@ -814,6 +857,7 @@ def case_refer(*, case: Case, actor: User, organisation: str, url: str = "", bod
         template="referred",
         context={"body": body, "organisation": organisation, "url": url},
     )
+    _copy_to_administrative_recipient(case, message)
     return case
 
 

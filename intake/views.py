@@ -52,6 +52,7 @@ def submit_question(form, *, channel: str, created_by=None) -> services.Submitte
             phone=data["phone"],
             preferred_contact=data["preferred_contact"],
             channel=channel,
+            administrative_recipient=data.get("administrative_recipient"),
             attachments=form.all_uploads(),
             created_by=created_by,
             propose=True,  # routed in the INSERT (intake.services.register_proposer)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intake.forms import SubmissionKeyField, normalise_phone
+from intake.models import Channel
 from teams.deadlines import CallbackMoment
 from teams.forms import IdChoiceField, TopicChoiceField
 from teams.models import Team
@@ -23,6 +24,16 @@ class KccCallForm(forms.Form):
     prefix = "call"
 
     submission_key = SubmissionKeyField()  # one outcome per form, however often it is posted
+
+    # A counter visit is logged like a call: same screen, same buttons. Not sent counts as a phone call.
+    channel = forms.ChoiceField(
+        label=_("Kanaal"),
+        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.COUNTER)],
+        initial=Channel.PHONE,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Kies telefoon of balie.")},
+    )
 
     question = forms.CharField(
         label=_("Vraag van de beller"),
@@ -81,6 +92,9 @@ class KccCallForm(forms.Form):
         self.fields["team"].queryset = Team.objects.filter(
             is_active=True, kind__in=[Team.Kind.DEPARTMENT, Team.Kind.OWNER]
         ).order_by("name")
+
+    def clean_channel(self) -> str:
+        return self.cleaned_data.get("channel") or Channel.PHONE
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("phone", ""))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from intake.models import Case, Company, Contact
+from intake.models import Case, Channel, Company, Contact
 from teams.models import Team, Topic
 
 
@@ -40,6 +40,13 @@ class KccCall(models.Model):
         help_text=_("Doorverbonden met, of terugbelverzoek voor, dit team."),
     )
     outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
+    # A phone call or a counter visit: the same screen and buttons log both (and the case they open).
+    channel = models.CharField(
+        _("kanaal"),
+        max_length=20,
+        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.COUNTER)],
+        default=Channel.PHONE,
+    )
     # Who called and how to reach them: a transfer has no case, so the call log keeps it itself.
     caller_name = models.CharField(_("naam beller"), max_length=200, blank=True)
     caller_phone = models.CharField(_("telefoonnummer beller"), max_length=30, blank=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from followup.figures import callback_counts
 from followup.models import CallbackRequest
+from intake.models import Channel
 from knowledge.models import KnowledgeGap
 
 from .models import KccCall
@@ -21,6 +22,7 @@ from .models import KccCall
 class WeekRow:
     week: date
     calls: int = 0
+    counter: int = 0  # of which counter visits (the rest are phone calls)
     answered: int = 0
     transferred: int = 0
     callbacks: int = 0
@@ -88,10 +90,19 @@ def kcc_weekly_calls(*, weeks: int = 8, today: date | None = None) -> list[WeekR
     first = week_start(today) - timedelta(weeks=weeks - 1)
     rows = {first + timedelta(weeks=i): WeekRow(week=first + timedelta(weeks=i)) for i in range(weeks)}
     calls = KccCall.objects.filter(created_at__date__gte=first).annotate(week=TruncWeek("created_at"))
-    for row in calls.values("week").annotate(**call_counts()):
+    counter = Count("pk", filter=Q(channel=Channel.COUNTER))
+    for row in calls.values("week").annotate(**call_counts(), counter=counter):
         target = rows.get(_as_date(row["week"]))
         if target:
-            for key in ("calls", "answered", "transferred", "callbacks", "regie", "could_not_answer"):
+            for key in (
+                "calls",
+                "counter",
+                "answered",
+                "transferred",
+                "callbacks",
+                "regie",
+                "could_not_answer",
+            ):
                 setattr(target, key, row[key])
     for row in (
         calls.filter(outcome=KccCall.Outcome.TRANSFERRED)

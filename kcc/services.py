@@ -123,6 +123,7 @@ def _log(call: Call, case: Case | None, actor: User, outcome: str, team: Team | 
         topic=topic,
         team=team,
         outcome=outcome,
+        channel=call.channel,
         could_not_answer=call.could_not_answer,
         caller_name=(call.contact_name or (call.contact.name if call.contact else ""))[:200],
         caller_phone=_phone(call)[:30],

@@ -237,6 +237,7 @@ def _record_outcome(request, form, outcome, company, contact):
         contact=contact,
         topic=data["topic"],
         could_not_answer=data["could_not_answer"],
+        channel=data["channel"],
         submission_key=data["submission_key"],
     )
     user = request.user
