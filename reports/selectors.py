@@ -15,12 +15,14 @@ Definitions, in words:
 from __future__ import annotations
 
 import calendar as calendar_module
+import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -364,7 +366,107 @@ def gaps_per_topic(period: Period, filters: Filters) -> list[dict]:
     )
 
 
+# ------------------------------------------------------------------------------------------------------------
+# The case figures of the whole dashboard in one grouped pass
+
+
+CASE_GROUP = ("channel", "team_id", "topic_id")
+
+
+def _case_groups(names, filters: Filters, period: Period) -> dict[tuple, dict]:
+    """Sums of `names` over the period per (channel, team, topic): one grouped query over the days at the edges
+    and one over the whole months. Every per-channel, per-team and per-topic table (and the totals) is a sum of
+    these groups, so the dashboard reads the figures once per period instead of once per table."""
+    merged: dict[tuple, dict] = {}
+    for model, scope in zip((DailyFigure, MonthlyFigure), _split(period), strict=True):
+        if scope is None:
+            continue
+        rows = (
+            model.objects.filter(scope, filters.case_q())
+            .values(*CASE_GROUP)
+            .annotate(**{f"cur_{name}": Sum(name, default=0) for name in names})
+            .order_by()
+        )
+        for row in rows:
+            target = merged.setdefault(tuple(row[d] for d in CASE_GROUP), dict.fromkeys(names, 0))
+            for name in names:
+                target[name] += row[f"cur_{name}"] or 0
+    return merged
+
+
+def _add_up(groups: dict[tuple, dict], names, dimension: str | None = None) -> dict:
+    """The groups summed per `dimension` value (or all together under None)."""
+    index = CASE_GROUP.index(dimension) if dimension else None
+    out: dict = {}
+    for key, values in groups.items():
+        target = out.setdefault(key[index] if dimension else None, dict.fromkeys(names, 0))
+        for name in names:
+            target[name] += values[name]
+    return out
+
+
+def _grouped_rows(current: dict, previous: dict) -> list[dict]:
+    out = []
+    for value, row in current.items():
+        histogram = [row[name] for name in LEAD_FIELDS]
+        out.append(
+            {
+                "id": value,
+                "received": row["received"],
+                "prev_received": previous.get(value, {}).get("received", 0),
+                "closed": row["answered"] + row["referred"],
+                "with_deadline": row["with_deadline"],
+                "on_time": row["on_time"],
+                "on_time_rate": rate(row["on_time"], row["with_deadline"]),
+                "median": percentile(histogram, 50),
+                "p90": percentile(histogram, 90),
+            }
+        )
+    return out
+
+
+def case_figures(period: Period, filters: Filters) -> dict:
+    """What totals, per_channel, per_team and per_topic return, from one grouped pass over the period and one
+    over the previous period (the same sums, added up in Python: integers, so exactly the same figures)."""
+    current = _case_groups([*TOTAL_FIELDS, *LEAD_FIELDS], filters, period)
+    previous = _case_groups(TOTAL_FIELDS, filters, period.previous())
+    total = _add_up(current, TOTAL_FIELDS).get(None, dict.fromkeys(TOTAL_FIELDS, 0))
+    prev_total = _add_up(previous, TOTAL_FIELDS).get(None, dict.fromkeys(TOTAL_FIELDS, 0))
+    totals_row = {name: total[name] for name in TOTAL_FIELDS} | {
+        f"prev_{name}": prev_total[name] for name in TOTAL_FIELDS
+    }
+    channel_now = _add_up(current, ["received"], "channel")
+    channel_before = _add_up(previous, ["received"], "channel")
+    channels = [
+        {
+            "key": value,
+            "label": str(label),
+            "current": channel_now.get(value, {}).get("received", 0),
+            "previous": channel_before.get(value, {}).get("received", 0),
+        }
+        for value, label in Channel.choices
+        if value in channel_now or value in channel_before or not filters.channel
+    ]
+    grouped = {}
+    for dimension in ("team_id", "topic_id"):
+        grouped[dimension] = _grouped_rows(
+            _add_up(
+                current,
+                ["received", "answered", "referred", "with_deadline", "on_time", *LEAD_FIELDS],
+                dimension,
+            ),
+            _add_up(previous, ["received"], dimension),
+        )
+    return {
+        "totals": totals_row,
+        "per_channel": channels,
+        "per_team": grouped["team_id"],
+        "per_topic": grouped["topic_id"],
+    }
+
+
 QUERIES = {
+    "case_figures": case_figures,
     "totals": totals,
     "per_channel": per_channel,
     "per_team": per_team,
@@ -426,13 +528,61 @@ def lead_label(days: int | None):
     return f"> {LEAD_BUCKETS - 1}" if days >= LEAD_BUCKETS else days
 
 
-def build_dashboard(period: Period, filters: Filters) -> Dashboard:
+CACHE_SECONDS = 26 * 60 * 60  # a key lives until the nightly computation has replaced it anyway
+
+
+def dashboard_cache_key(period: Period, filters: Filters) -> str | None:
+    """The cache key of the dashboard's figures: the period, the filters and the state of the computed figures
+    (the last computed day, the latest computation and the number of days, and the newest daily row), so the
+    nightly computation or any recomputed day makes a new key. None without computed days: nothing to key on."""
+    stamp = ComputedDay.objects.aggregate(last=Max("day"), at=Max("computed_at"), days=Count("day"))
+    if stamp["last"] is None:
+        return None
+    newest = DailyFigure.objects.aggregate(newest=Max("pk"))["newest"]
+    parts = (
+        period.kind,
+        period.start,
+        period.end,
+        filters.team_id,
+        filters.topic_id,
+        filters.channel,
+        filters.account_manager_id,
+        stamp["last"],
+        stamp["at"].isoformat() if stamp["at"] else None,
+        stamp["days"],
+        newest,
+    )
+    return "reports:dashboard:v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def dashboard_figures(period: Period, filters: Filters, *, use_cache: bool = True) -> dict:
+    """Every figure of the dashboard (no names or labels: those are filled in per request, in its language),
+    from the cache when the computed figures have not changed since."""
+    key = dashboard_cache_key(period, filters) if use_cache else None
+    if key is not None:
+        figures = cache.get(key)
+        if figures is not None:
+            return figures
+    figures = case_figures(period, filters) | {
+        "kcc": kcc_totals(period, filters),
+        "handoffs_per_team": handoffs_per_team(period, filters),
+        "backlog": backlog(period, filters),
+        "gaps_per_topic": gaps_per_topic(period, filters),
+    }
+    if key is not None:
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def build_dashboard(period: Period, filters: Filters, *, use_cache: bool = True) -> Dashboard:
     teams, topics = names_of_teams(), names_of_topics()
-    total = totals(period, filters)
-    kcc = kcc_totals(period, filters)
+    figures = dashboard_figures(period, filters, use_cache=use_cache)
+    total = figures["totals"]
+    kcc = figures["kcc"]
     tables: dict[str, Table] = {}
 
-    channels = per_channel(period, filters)
+    labels = {value: str(label) for value, label in Channel.choices}
+    channels = [c | {"label": labels[c["key"]]} for c in figures["per_channel"]]
     tables["kanalen"] = Table(
         "kanalen",
         str(_("Binnengekomen vragen per kanaal")),
@@ -461,7 +611,7 @@ def build_dashboard(period: Period, filters: Filters) -> Dashboard:
             (str(_("Vervallen")), total["cancelled"], total["prev_cancelled"]),
         ],
     )
-    team_rows = sorted(per_team(period, filters), key=lambda r: teams.get(r["id"], ""))
+    team_rows = sorted(figures["per_team"], key=lambda r: teams.get(r["id"], ""))
     tables["teams"] = Table(
         "teams",
         str(_("Op tijd en doorlooptijd per team")),
@@ -490,7 +640,7 @@ def build_dashboard(period: Period, filters: Filters) -> Dashboard:
         ],
         chart_unit="%",
     )
-    topic_rows = per_topic(period, filters)
+    topic_rows = figures["per_topic"]
     by_volume = sorted(topic_rows, key=lambda r: (-r["received"], topics.get(r["id"], "")))
     tables["onderwerpen"] = Table(
         "onderwerpen",
@@ -530,7 +680,7 @@ def build_dashboard(period: Period, filters: Filters) -> Dashboard:
             for r in rising
         ],
     )
-    handoff_rows = sorted(handoffs_per_team(period, filters), key=lambda r: teams.get(r["team_id"], ""))
+    handoff_rows = sorted(figures["handoffs_per_team"], key=lambda r: teams.get(r["team_id"], ""))
     tables["uitzettingen"] = Table(
         "uitzettingen",
         str(_("Uitzettingen per afdeling")),
@@ -553,7 +703,7 @@ def build_dashboard(period: Period, filters: Filters) -> Dashboard:
         ],
         chart_unit="%",
     )
-    stock = backlog(period, filters)
+    stock = figures["backlog"]
     tables["werkvoorraad"] = Table(
         "werkvoorraad",
         str(_("Openstaande vragen naar leeftijd")),
@@ -592,7 +742,7 @@ def build_dashboard(period: Period, filters: Filters) -> Dashboard:
             ],
             percent_columns=frozenset({1, 2}),
         )
-        gaps = gaps_per_topic(period, filters)
+        gaps = figures["gaps_per_topic"]
         tables["kennishiaten"] = Table(
             "kennishiaten",
             str(_("Kennishiaten per onderwerp")),
