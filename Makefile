@@ -37,6 +37,7 @@ SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/voordeur_scale
 benchmark: install
 	$(PY) manage.py followup_benchmark --database-url $(BENCHMARK_DATABASE_URL) $(BENCHMARK_ARGS)
 	$(PY) manage.py dashboard_benchmark --database-url $(SCALE_DATABASE_URL) --cases 1000000 $(DASHBOARD_ARGS)
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(PY) manage.py reports_benchmark $(REPORTS_ARGS)
 
 # The fault drill: production shape on this machine (private PostgreSQL cluster, Redis on :6390, gunicorn with 2
 # workers, one Celery worker, a fake SMTP server), broken on purpose while questions are posted; prints one table.
