@@ -5,7 +5,6 @@ import hashlib
 import time
 from datetime import UTC
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from rest_framework.views import APIView
 from intake.forms import PublicQuestionForm
 from intake.models import Case, Channel, Company
 from intake.selectors import case_timeline
-from intake.services import after_submit, case_submit
+from intake.services import case_submit
 from knowledge.models import KnowledgeArticle
 from routing import services as routing_services
 from routing.models import Handoff
@@ -190,23 +189,21 @@ class CaseViewSet(ClientAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         if not form.is_valid():
             raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
         cleaned = form.cleaned_data
-        with transaction.atomic():
-            submitted = case_submit(
-                submission_key=f"api:{client.pk}:{key}" if key else None,
-                question=cleaned["question"],
-                subject=cleaned["subject"],
-                topic=cleaned["topic"],
-                company_name=cleaned["company_name"],
-                kvk_number=cleaned["kvk_number"],
-                contact_name=cleaned["contact_name"],
-                email=cleaned["email"],
-                phone=cleaned["phone"],
-                preferred_contact=cleaned["preferred_contact"],
-                channel=Channel.API,
-                created_by=client.user,
-            )
-            if submitted.created:
-                after_submit(submitted.case)
+        submitted = case_submit(
+            submission_key=f"api:{client.pk}:{key}" if key else None,
+            question=cleaned["question"],
+            subject=cleaned["subject"],
+            topic=cleaned["topic"],
+            company_name=cleaned["company_name"],
+            kvk_number=cleaned["kvk_number"],
+            contact_name=cleaned["contact_name"],
+            email=cleaned["email"],
+            phone=cleaned["phone"],
+            preferred_contact=cleaned["preferred_contact"],
+            channel=Channel.API,
+            created_by=client.user,
+            run_after_submit=True,  # the router, in the same transaction
+        )
         case = submitted.case
         if not submitted.created and case.question != cleaned["question"]:
             raise Conflict(_("Deze Idempotency-Key is al gebruikt voor een andere vraag."))

@@ -252,26 +252,37 @@ def _submitted_before(submission_key: str) -> SubmittedCase | None:
     return SubmittedCase(case=case, tracking_token="", created=False) if case else None
 
 
-@transaction.atomic(
-    savepoint=False
-)  # no savepoint of its own inside the caller's transaction: one less round trip
-def case_submit(*, submission_key: str | None = None, **fields) -> SubmittedCase:
+def case_submit(
+    *, submission_key: str | None = None, run_after_submit: bool = False, **fields
+) -> SubmittedCase:
     """Store a new question (the fields: `_case_create`). `submission_key`: the form's one-time key (later the
     API's Idempotency-Key). A key that was used before returns the earlier case (`created` False) and stores
     nothing; parallel posts with one key wait for each other on the unique index, and all but the first get
     the first one's case. `propose=True`: the registered proposers (the router) decide the routing fields
-    before the single INSERT (register_proposer)."""
+    before the single INSERT (register_proposer). `run_after_submit=True`: the after-submit steps (the
+    router's hand-off) run in the same transaction.
+
+    Called outside a transaction (the web form, the API) this is the transaction, and a repeated key rolls it
+    back; inside a caller's transaction a savepoint does that. Either way a duplicate leaves no company,
+    contact or number behind."""
     if not submission_key:
-        return _case_create(**fields)
-    # No look-up first: the unique index answers a repeated key (one query less for every new question).
+        with transaction.atomic(savepoint=False):
+            return _case_create_then(run_after_submit, fields)
     try:
-        with transaction.atomic():  # a savepoint: a duplicate leaves no company, contact or number behind
-            return _case_create(submission_key=submission_key, **fields)
+        with transaction.atomic():
+            return _case_create_then(run_after_submit, {**fields, "submission_key": submission_key})
     except IntegrityError:
         # Used before, or committed by the parallel post we waited for on the index.
         if earlier := _submitted_before(submission_key):
             return earlier
         raise
+
+
+def _case_create_then(run_after_submit: bool, fields: dict) -> SubmittedCase:
+    submitted = _case_create(**fields)
+    if run_after_submit:
+        after_submit(submitted.case)
+    return submitted
 
 
 def _case_create(

@@ -7,11 +7,12 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -39,26 +40,24 @@ def submit_question(form, *, channel: str, created_by=None) -> services.Submitte
     """Create the case and run the steps higher layers registered (the router) in one transaction. A form
     posted before (its submission key) gives the earlier case and stores nothing (`created` is False)."""
     data = form.cleaned_data
-    with transaction.atomic():
-        submitted = services.case_submit(
-            submission_key=data.get("submission_key"),
-            question=data["question"],
-            subject=data["subject"],
-            topic=data["topic"],
-            company_name=data["company_name"],
-            kvk_number=data["kvk_number"],
-            contact_name=data["contact_name"],
-            email=data["email"],
-            phone=data["phone"],
-            preferred_contact=data["preferred_contact"],
-            channel=channel,
-            administrative_recipient=data.get("administrative_recipient"),
-            attachments=form.all_uploads(),
-            created_by=created_by,
-            propose=True,  # routed in the INSERT (intake.services.register_proposer)
-        )
-        if submitted.created:
-            services.after_submit(submitted.case)
+    submitted = services.case_submit(
+        submission_key=data.get("submission_key"),
+        question=data["question"],
+        subject=data["subject"],
+        topic=data["topic"],
+        company_name=data["company_name"],
+        kvk_number=data["kvk_number"],
+        contact_name=data["contact_name"],
+        email=data["email"],
+        phone=data["phone"],
+        preferred_contact=data["preferred_contact"],
+        channel=channel,
+        administrative_recipient=data.get("administrative_recipient"),
+        attachments=form.all_uploads(),
+        created_by=created_by,
+        propose=True,  # routed in the INSERT (intake.services.register_proposer)
+        run_after_submit=True,
+    )
     form.staging.clear([s.id for s in form.staged_uploads()])
     return submitted
 
@@ -116,8 +115,7 @@ def ask(request):
             return render(request, "intake/ask.html", {"form": form}, status=429)
         if form.is_valid():
             submitted = submit_question(form, channel="web")
-            _remember_submitted(request, submitted)
-            return redirect("intake:ask-done")
+            return _remember_submitted(request, redirect("intake:ask-done"), submitted)
         rerender_with_staged(form)
         return render(request, "intake/ask.html", {"form": form}, status=400 if form.errors else 200)
     return render(request, "intake/ask.html", {"form": form, "fields_html": _empty_form_fields(form)})
@@ -140,18 +138,52 @@ def _empty_reply_fields(form) -> str:
     )
 
 
-def _remember_submitted(request, submitted: services.SubmittedCase) -> None:
-    """The confirmation page shows the tracking link; the session (kept two weeks) holds it only encrypted, and
-    the page shows it for ASK_DONE_LINK_SECONDS (a reload still works). A repeated post of the same form lands
-    on the first case's page: with the link when this session or the queued receipt still holds it."""
+# The confirmation page's memory of what this browser just submitted: a signed cookie for that page only, not a
+# session, so the public POST writes no session row. It holds the case id and the tracking token encrypted
+# (intake.crypto); the page shows the link for ASK_DONE_LINK_SECONDS (a reload still works), the reference for
+# as long as the cookie lives.
+SUBMITTED_COOKIE = "voordeur_verstuurd"
+SUBMITTED_COOKIE_SALT = "intake.ask-done"
+SUBMITTED_COOKIE_SECONDS = 14 * 24 * 3600
+
+
+def _submitted_cookie(request) -> dict:
+    value = request.get_signed_cookie(
+        SUBMITTED_COOKIE, default="", salt=SUBMITTED_COOKIE_SALT, max_age=SUBMITTED_COOKIE_SECONDS
+    )
+    case_id, _dot, token = value.partition(".")
+    if not case_id.isdigit():
+        return {}
+    return {"id": int(case_id), "token": token} if token else {"id": int(case_id)}
+
+
+def _set_submitted_cookie(response, data: dict):
+    # "<case id>.<encrypted token>": only characters a cookie carries unquoted (a Fernet token is URL-safe
+    # base64), so every browser and HTTP client sends it back exactly as set.
+    response.set_signed_cookie(
+        SUBMITTED_COOKIE,
+        f"{data['id']}.{data.get('token') or ''}",
+        salt=SUBMITTED_COOKIE_SALT,
+        max_age=SUBMITTED_COOKIE_SECONDS,
+        path=reverse("intake:ask-done"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _remember_submitted(request, response, submitted: services.SubmittedCase):
+    """The confirmation page shows the tracking link (see SUBMITTED_COOKIE). A repeated post of the same form
+    lands on the first case's page: with the link when this browser or the queued receipt still holds it."""
     if submitted.created:
         token = crypto.encrypt(submitted.tracking_token)
     else:
-        earlier = request.session.get("submitted_case") or {}
+        earlier = _submitted_cookie(request)
         if earlier.get("id") == submitted.case.pk and earlier.get("token"):
-            return
+            return response
         token = selectors.receipt_token_encrypted(submitted.case)
-    request.session["submitted_case"] = {"id": submitted.case.pk, "token": token}
+    return _set_submitted_cookie(response, {"id": submitted.case.pk, "token": token})
 
 
 def not_stored(request, form, template: str):
@@ -176,21 +208,24 @@ ASK_DONE_LINK_SECONDS = 600
 
 @never_cache  # the page holds the tracking link: no copy in the browser's or a proxy's cache
 def ask_done(request):
-    submitted = request.session.get("submitted_case")
-    if not submitted:
+    submitted = _submitted_cookie(request)
+    case = (
+        Case.objects.select_related("contact").filter(pk=submitted.get("id")).first() if submitted else None
+    )
+    if case is None:
         return redirect("intake:ask")
-    case = Case.objects.select_related("contact").get(pk=submitted["id"])
-    token = ""
+    token, forget_token = "", False
     if submitted.get("token"):
         try:
             token = crypto.decrypt(submitted["token"], ttl=ASK_DONE_LINK_SECONDS)
         except crypto.InvalidToken:  # expired: forget it; the receipt e-mail has the link
-            request.session["submitted_case"] = {"id": case.pk}
-    return render(
+            forget_token = True
+    response = render(
         request,
         "intake/ask_done.html",
         {"case": case, "tracking_url": services.tracking_url(token) if token else "", "token": token},
     )
+    return _set_submitted_cookie(response, {"id": case.pk}) if forget_token else response
 
 
 def track(request, token: str):

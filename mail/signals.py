@@ -17,6 +17,12 @@ def remember_message_id(sender, instance: OutboxMessage, created: bool, raw: boo
         or instance.audience != OutboxMessage.Audience.ENTREPRENEUR
     ):
         return
-    OutgoingMessageId.objects.get_or_create(
-        message_id=message_id_for(instance.key), defaults={"outbox": instance, "case_id": instance.case_id}
+    # One INSERT … ON CONFLICT DO NOTHING (a redelivered key keeps its first row): no look-up, no savepoint.
+    OutgoingMessageId.objects.bulk_create(
+        [
+            OutgoingMessageId(
+                message_id=message_id_for(instance.key), outbox=instance, case_id=instance.case_id
+            )
+        ],
+        ignore_conflicts=True,
     )

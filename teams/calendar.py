@@ -7,6 +7,7 @@ Pure Python on purpose: the sweep and the tests use it without Django.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -31,6 +32,18 @@ class OfficeHours:
             raise ValueError("Office hours must start before they end.")
 
 
+@functools.lru_cache(maxsize=64)
+def _dutch_holidays(year: int, liberation_day_every_year: bool) -> dict[date, str]:
+    """Holiday names of one year, built once per process: a calendar is made per request (its closing days
+    may change), and building a year's holidays costs more than the rest of a deadline."""
+    names = dict(holidays.country_holidays("NL", years=year, language="nl"))
+    if liberation_day_every_year:
+        # The library lists 5 May only in lustrum years (2025, 2030, ...), like most
+        # collective labour agreements; the Algemene termijnenwet has it every year.
+        names.setdefault(date(year, 5, 5), LIBERATION_DAY)
+    return names
+
+
 class WorkingCalendar:
     def __init__(
         self,
@@ -44,21 +57,11 @@ class WorkingCalendar:
         self.liberation_day_every_year = liberation_day_every_year
         self.office_hours = office_hours
         self.tz = ZoneInfo(tz)
-        self._holiday_cache: dict[int, dict[date, str]] = {}
 
     # --- days -------------------------------------------------------------
 
     def _holidays(self, year: int) -> dict[date, str]:
-        """Holiday names of one year, built once: the sweep asks about the same years all the time."""
-        names = self._holiday_cache.get(year)
-        if names is None:
-            names = dict(holidays.country_holidays("NL", years=year, language="nl"))
-            if self.liberation_day_every_year:
-                # The library lists 5 May only in lustrum years (2025, 2030, ...), like most
-                # collective labour agreements; the Algemene termijnenwet has it every year.
-                names.setdefault(date(year, 5, 5), LIBERATION_DAY)
-            self._holiday_cache[year] = names
-        return names
+        return _dutch_holidays(year, self.liberation_day_every_year)
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.closing_days and day not in self._holidays(day.year)

@@ -8,6 +8,10 @@ on its next request: a change in the admin is seen on the next request. The gene
 same transaction sees its own change) and again after the commit (a worker that reloaded between the change and
 the commit saw the old rows; it reloads once more). Without a reachable cache every call reloads: slower, never
 stale.
+
+Within one web request the generation is read once (the first `cached` call) and remembered until the request
+ends: a public POST reads the owner team, the calendar and the catalogue, and each look-up was a round trip to
+Redis. A change made by the request itself sets the remembered generation too.
 """
 
 import logging
@@ -17,6 +21,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -27,9 +32,31 @@ T = TypeVar("T")
 
 _lock = threading.Lock()
 _memo: dict[str, tuple[str, object]] = {}
+_request = threading.local()  # .generation: read once per web request (None outside one)
+
+
+def _start_request(**kwargs) -> None:
+    _request.active, _request.generation = True, None
+
+
+def _end_request(**kwargs) -> None:
+    _request.active, _request.generation = False, None
+
+
+request_started.connect(_start_request, dispatch_uid="teams.refdata.start")
+request_finished.connect(_end_request, dispatch_uid="teams.refdata.end")
 
 
 def generation() -> str:
+    if remembered := getattr(_request, "generation", None):
+        return remembered
+    current = _read_generation()
+    if getattr(_request, "active", False):
+        _request.generation = current
+    return current
+
+
+def _read_generation() -> str:
     try:
         current = cache.get(GENERATION_KEY)
         if current is None:
@@ -54,8 +81,11 @@ def cached(name: str, load: Callable[[], T]) -> T:
 
 
 def _new_generation() -> None:
+    new = uuid.uuid4().hex
+    if getattr(_request, "active", False):
+        _request.generation = new
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        cache.set(GENERATION_KEY, new, None)
     except Exception:
         logger.warning("Reference-data generation not bumped", exc_info=True)
         forget_in_this_process()

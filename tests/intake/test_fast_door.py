@@ -194,11 +194,12 @@ def test_an_anonymous_visitor_gets_no_session(client, public):
 
 # --- query budgets -------------------------------------------------------------------------------------------
 
-# The public POST's statements (transaction control, BEGIN and COMMIT, not counted): the submission key's
-# savepoint (2), the contact (3: look-up, insert, history), the reference (1), the case (2: insert, history),
-# its question and routing entries (2), the receipt (1), the session (2: new key, insert): 13. Plus the mail
-# app's Message-ID row (mail.signals): 4 with get_or_create; bulk_create(ignore_conflicts=True) would make it 1.
-QUERY_BUDGET_POST = 17
+# The public POST's statements besides BEGIN and COMMIT (issue 13: at most 15 with them): the contact (3:
+# look-up, insert, history), the reference (1), the case (2: insert, history), its question and routing entries
+# (2), the receipt (1) and the mail app's Message-ID row (1, mail.signals). No savepoint (the POST is the
+# transaction) and no session (the confirmation page's cookie holds what it shows).
+# SQLite (development, the default test run) has no sequence: its per-year reference row costs 6 more.
+QUERY_BUDGET_POST = 10 if connection.vendor == "postgresql" else 16
 
 
 @pytest.mark.django_db(transaction=True)  # counted as in production: no test transaction's savepoints
@@ -220,6 +221,7 @@ def test_the_public_post_stays_within_its_query_budget(client, public, monkeypat
     assert response.status_code == 302 and Case.objects.filter(submission_key=key).exists()
     work = [q["sql"] for q in queries if q["sql"] not in ("BEGIN", "COMMIT")]
     assert len(work) <= QUERY_BUDGET_POST, "\n".join(sql[:100] for sql in work)
+    assert "sessionid" not in response.cookies
 
 
 def test_the_form_and_tracking_pages_stay_within_their_query_budget(

@@ -18,13 +18,20 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import crypto, outbox, staging
+from intake import crypto, outbox, staging, views
 from intake.models import Attachment, Case, Contact, StagedUpload
 from intake.outbox import TRACKING_TOKEN_PLACEHOLDER, OutboxMessage
 from tests.factories import submit_case
 from tests.intake.test_public_form import PDF, docx_bytes, form_data
 
 OOXML = "application/vnd.openxmlformats-officedocument.{}.main+xml"
+
+
+def submitted_cookie(client) -> dict:
+    """What the confirmation page's signed cookie holds (intake.views.SUBMITTED_COOKIE), read as the page does."""
+    request = RequestFactory().get("/")
+    request.COOKIES[views.SUBMITTED_COOKIE] = client.cookies[views.SUBMITTED_COOKIE].value
+    return views._submitted_cookie(request)
 
 
 @pytest.fixture
@@ -115,13 +122,14 @@ def test_the_outbox_admin_never_shows_the_token(public, admin_user):
     assert "tracking_token_encrypted" not in model_admin.get_readonly_fields(request, row)
 
 
-def test_confirmation_page_link_is_encrypted_in_the_session_and_expires(client, public):
+def test_confirmation_page_link_is_encrypted_in_a_cookie_and_expires(client, public):
     response = client.post(reverse("intake:ask"), form_data())
     case = Case.objects.get()
-    stored = client.session["submitted_case"]
+    stored = submitted_cookie(client)
     token = crypto.decrypt(stored["token"])
     assert case.tracking_token_hash == Case.hash_token(token)
-    assert token not in str(dict(client.session.items()))
+    assert token not in client.cookies[views.SUBMITTED_COOKIE].value
+    assert "sessionid" not in response.cookies  # no session row for it
 
     done = client.get(response["Location"])
     assert f"/volgen/{token}/" in done.content.decode()
@@ -132,7 +140,7 @@ def test_confirmation_page_link_is_encrypted_in_the_session_and_expires(client, 
         later = client.get(response["Location"])
     assert later.status_code == 200 and case.reference in later.content.decode()
     assert "/volgen/" not in later.content.decode()
-    assert "token" not in client.session["submitted_case"]
+    assert "token" not in submitted_cookie(client)
 
 
 # --- B. Uploads ------------------------------------------------------------------------------------------
@@ -146,7 +154,7 @@ def test_a_pdf_named_html_reaches_staff_as_a_pdf(client, public):
     assert attachment.content_type == "application/pdf"
     assert attachment.stored_name.endswith(".pdf") and attachment.file.name.endswith(".pdf")
 
-    token = crypto.decrypt(client.session["submitted_case"]["token"])
+    token = crypto.decrypt(submitted_cookie(client)["token"])
     download = client.get(reverse("intake:track-attachment", args=[token, attachment.pk]))
     assert download["Content-Type"] == "application/pdf"
     assert 'filename="offerte.pdf"' in download["Content-Disposition"]
