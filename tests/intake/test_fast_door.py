@@ -234,3 +234,41 @@ def test_the_form_and_tracking_pages_stay_within_their_query_budget(
     client.get(reverse("intake:track", args=[submitted.tracking_token]))
     with django_assert_max_num_queries(6):
         assert client.get(reverse("intake:track", args=[submitted.tracking_token])).status_code == 200
+
+
+# --- the empty form page, rendered once with placeholders ------------------------------------------------------
+
+
+def _hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+
+
+def test_every_visitor_gets_their_own_key_and_token_on_the_shared_page(public):
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [c.get(reverse("intake:ask")).content.decode() for c in (first, second)]
+    keys = [_hidden(page, "submission_key") for page in pages]
+    assert keys[0] != keys[1] and all(re.fullmatch(r"[0-9a-f]{32}", key) for key in keys)
+    assert all("per-request" not in page for page in pages)
+    # The token on the page matches the visitor's CSRF cookie: the form posts.
+    data = form_data(submission_key=keys[0], csrfmiddlewaretoken=_hidden(pages[0], "csrfmiddlewaretoken"))
+    assert first.post(reverse("intake:ask"), data).status_code == 302
+
+
+def test_the_shared_page_follows_the_language_and_the_preselected_topic(client, public, settings):
+    dutch = client.get(reverse("intake:ask")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("intake:ask")).content.decode()
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    assert "Ask your question" in english and "Stel uw vraag" in dutch
+    topic = public["terras"]
+    page = client.get(reverse("intake:ask") + f"?onderwerp={topic.slug}").content.decode()
+    assert re.search(rf'<option value="{topic.pk}" selected>', page)
+
+
+def test_a_signed_in_colleague_gets_the_page_rendered_for_them(client, public, django_user_model):
+    user = django_user_model.objects.create_user("kees", password="x", first_name="Kees")
+    client.force_login(user)
+    page = client.get(reverse("intake:ask")).content.decode()
+    assert "Uitloggen (Kees" in page
