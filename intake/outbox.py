@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -150,22 +151,24 @@ def queue_email(
     tracking_token: str = "",
     language: str = "",
     check_existing: bool = True,
-    html_at_delivery: bool = False,
+    render_at_delivery: bool = False,
 ) -> OutboxMessage:
     """Queue one e-mail in the current transaction; a second call with the same key returns the first row.
 
     `tracking_token`: a secret that occurs in the rendered e-mail (the tracking link). It is stored only
     encrypted, and only when the e-mail will be sent; the stored body holds a placeholder instead.
     `check_existing=False`: the caller knows the key is new (a new case's receipt); the unique key still
-    keeps one row. `html_at_delivery`: only the subject and the text are rendered in the request; `deliver`
-    wraps the text in the HTML layout (build_email), which the web request then never pays for.
+    keeps one row. `render_at_delivery`: nothing is rendered in the request; the worker renders subject, text
+    and HTML when it claims the row (`deliver`). Only for e-mails about `case` whose context is the case's own
+    (`case_email_context`: the case, its contact and the tracking link), so the worker can rebuild it.
     """
     if check_existing:
         existing = OutboxMessage.objects.filter(key=key).first()
         if existing is not None:
             return existing
-    if html_at_delivery and to:
-        (subject, text), html = render_text(template, context, language), ""
+    render_later = render_at_delivery and bool(to) and case is not None
+    if render_later:
+        subject, text, html = "", "", ""
     else:
         subject, text, html = render_email(template, context, language)
     if tracking_token:
@@ -182,7 +185,10 @@ def queue_email(
         body_html=html,
         status=OutboxMessage.Status.QUEUED if to else OutboxMessage.Status.SKIPPED,
         tracking_token_encrypted=crypto.encrypt(tracking_token) if tracking_token and to else "",
-        meta={"language": language} if language and not html else {},  # the HTML layout's language
+        # The language of what the worker renders (the HTML layout, or everything with render_at_delivery).
+        meta={"language": language, **({"render_at_delivery": True} if render_later else {})}
+        if (language and not html) or render_later
+        else {},
     )
     if not check_existing:  # a new key: no savepoint (a conflict would be a bug, and raises)
         row.save()
@@ -297,6 +303,8 @@ def deliver(message_id: int) -> bool:
             auto_retried=True,  # a retry would fail the same way
         )
         return False
+    if (row.meta or {}).get("render_at_delivery"):
+        _render_claimed(row, token, mine)
     reference = _case_reference(row)
     try:
         build_email(row, reference=reference, token=token).send()
@@ -317,6 +325,26 @@ def deliver(message_id: int) -> bool:
     if not recorded:
         logger.warning("Outbox message %s was sent after its claim was taken over; not recorded", row.pk)
     return True
+
+
+def case_email_context(case, tracking_token: str = "") -> dict:
+    """The context of an e-mail about a case to its entrepreneur (the receipt): the worker rebuilds it."""
+    tracking_url = (
+        settings.SITE_URL + reverse("intake:track", args=[tracking_token]) if tracking_token else ""
+    )
+    return {"case": case, "contact": case.contact, "tracking_url": tracking_url}
+
+
+def _render_claimed(row: OutboxMessage, token: str, mine) -> None:
+    """Render a row queued with render_at_delivery, and store what is sent (the link as a placeholder), so the
+    row shows its subject and text to staff also when sending fails."""
+    case = type(row.case).objects.select_related("contact").get(pk=row.case_id)
+    language = (row.meta or {}).get("language", "")
+    subject, text, html = render_email(row.template, case_email_context(case, token), language)
+    if token:
+        text, html = (body.replace(token, TRACKING_TOKEN_PLACEHOLDER) for body in (text, html))
+    row.subject, row.body_text, row.body_html = subject[:250], text, html
+    mine.update(subject=row.subject, body_text=text, body_html=html)
 
 
 def _case_reference(row: OutboxMessage) -> str:

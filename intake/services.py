@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from intake.outbox import OutboxMessage, queue_email
+from intake.outbox import OutboxMessage, case_email_context, queue_email
 from teams.deadlines import case_deadline, get_calendar
 from teams.models import Team, Topic
 from teams.selectors import owner_team
@@ -379,13 +379,13 @@ def _case_create(
         key=f"receipt:{case.pk}",
         to=contact.email,
         template="receipt",
-        context={"case": case, "contact": contact, "tracking_url": tracking_url(token)},
+        context=case_email_context(case, token),
         audience=OutboxMessage.Audience.ENTREPRENEUR,
         case=case,
         tracking_token=token,  # stored encrypted only; the stored body holds a placeholder
         language=case.language,
         check_existing=False,  # the case is new, so is its key
-        html_at_delivery=True,  # the worker renders the HTML, not the request
+        render_at_delivery=True,  # the worker renders it, not the request
     )
     return SubmittedCase(case=case, tracking_token=token)
 

@@ -48,12 +48,16 @@ def _site_language_after_each_test():
 
 @pytest.fixture(autouse=True)
 def _outbox_publishes_again():
-    """A test with a broken broker pauses publishing in this process (intake.outbox); the next test starts fresh."""
+    """A test with a broken broker pauses publishing in this process (intake.outbox); the next test starts fresh.
+    The same for the event pump's memory of whether anyone listens (api.events, kept 30 s per process)."""
+    from api import events
     from intake import outbox
 
     outbox.resume_publishing()
+    events.forget_listeners()
     yield
     outbox.resume_publishing()
+    events.forget_listeners()
 
 
 @pytest.fixture(autouse=True)
