@@ -263,7 +263,7 @@ def ask_done(request):
 
 
 def track(request, token: str):
-    case = selectors.case_by_token(token)
+    case = selectors.case_by_token(token, with_related=request.method == "POST")
     form = form_with_staging(ReplyForm, request)
     if request.method == "POST":
         if not case.is_open:
