@@ -303,12 +303,13 @@ def deliver(message_id: int) -> bool:
             auto_retried=True,  # a retry would fail the same way
         )
         return False
-    if (row.meta or {}).get("render_at_delivery"):
-        _render_claimed(row, token, mine)
+    rendered = _render_claimed(row, token) if (row.meta or {}).get("render_at_delivery") else {}
     reference = _case_reference(row)
     try:
         build_email(row, reference=reference, token=token).send()
     except Exception as exc:
+        if rendered:
+            mine.update(**rendered)
         _record_failure(row, exc, mine)
         raise
     # The private tracking link was only needed to send; keep no copy of it (the case stores a hash). Bodies
@@ -318,6 +319,7 @@ def deliver(message_id: int) -> bool:
         sent_at=timezone.now(),
         last_error="",
         failure_reason="",
+        subject=row.subject,
         body_text=redact_tracking_links(row.body_text),
         body_html=redact_tracking_links(row.body_html),
         tracking_token_encrypted="",
@@ -335,16 +337,17 @@ def case_email_context(case, tracking_token: str = "") -> dict:
     return {"case": case, "contact": case.contact, "tracking_url": tracking_url}
 
 
-def _render_claimed(row: OutboxMessage, token: str, mine) -> None:
-    """Render a row queued with render_at_delivery, and store what is sent (the link as a placeholder), so the
-    row shows its subject and text to staff also when sending fails."""
-    case = type(row.case).objects.select_related("contact").get(pk=row.case_id)
+def _render_claimed(row: OutboxMessage, token: str) -> dict:
+    """Render a row queued with render_at_delivery into `row`; returns the fields to store (the link as a
+    placeholder). The caller stores them with the outcome, so the row shows its subject and text to staff also
+    when sending fails."""
+    row.case = type(row.case).objects.select_related("contact").get(pk=row.case_id)
     language = (row.meta or {}).get("language", "")
-    subject, text, html = render_email(row.template, case_email_context(case, token), language)
+    subject, text, html = render_email(row.template, case_email_context(row.case, token), language)
     if token:
         text, html = (body.replace(token, TRACKING_TOKEN_PLACEHOLDER) for body in (text, html))
     row.subject, row.body_text, row.body_html = subject[:250], text, html
-    mine.update(subject=row.subject, body_text=text, body_html=html)
+    return {"subject": row.subject, "body_text": text, "body_html": html}
 
 
 def _case_reference(row: OutboxMessage) -> str:

@@ -88,10 +88,8 @@ class TimelineItem:
 def case_timeline(case: Case, *, public_only: bool = False) -> list[TimelineItem]:
     """Messages and (for staff) notifications sent, in time order, in two queries whatever their number."""
     messages = case.messages.prefetch_related("attachments")
-    if public_only:  # the entrepreneur's view names no colleague: author_name is enough
-        messages = messages.filter(is_public=True)
-    else:
-        messages = messages.select_related("author")
+    # The entrepreneur's view names no colleague (author_name is enough): no join of the users.
+    messages = messages.filter(is_public=True) if public_only else messages.select_related("author")
     items = [TimelineItem(at=m.created_at, kind=m.kind, message=m) for m in messages]
     if not public_only:
         items += [
