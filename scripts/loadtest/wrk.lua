@@ -1,10 +1,14 @@
 -- wrk script for `make loadtest` (demo/management/commands/loadtest.py).
 -- LOADTEST_MODE=get: plain GETs of the URL. LOADTEST_MODE=ask: the public question form as a browser posts it
 -- (multipart, CSRF cookie + field, a fresh submission_key and e-mail address per request). LOADTEST_MODE=insert:
--- a small form POST to the bare one-row-insert baseline. done() prints one JSON line that the command reads.
+-- a small form POST to the bare one-row-insert baseline. LOADTEST_MODE=helpdesk: django-helpdesk's public ticket
+-- form (/tickets/submit/) as a browser posts it (multipart, CSRF cookie + field, queue LOADTEST_QUEUE, a fresh
+-- title and e-mail address per request, due date blank, no file in the attachment field). done() prints one
+-- JSON line that the command reads.
 
 local mode = os.getenv("LOADTEST_MODE") or "get"
 local csrf = os.getenv("LOADTEST_CSRF") or ""
+local queue = os.getenv("LOADTEST_QUEUE") or ""
 local boundary = "----voordeurloadtest7MA4YWxkTrZu0gW"
 local threads = {}
 local counter = 0
@@ -17,7 +21,7 @@ end
 
 function init(args)
   math.randomseed(os.time() * 100 + (thread_id or 0))
-  if mode == "ask" then
+  if mode == "ask" or mode == "helpdesk" then
     wrk.method = "POST"
     wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
     wrk.headers["Cookie"] = "csrftoken=" .. csrf
@@ -29,6 +33,11 @@ end
 
 local function part(name, value)
   return "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"" .. name .. "\"\r\n\r\n" .. value .. "\r\n"
+end
+
+local function empty_file(name)
+  return "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"" .. name .. "\"; filename=\"\"\r\n"
+    .. "Content-Type: application/octet-stream\r\n\r\n\r\n"
 end
 
 local function random_hex(n)
@@ -54,6 +63,18 @@ function request()
       .. part("preferred_contact", "email")
       .. part("consent", "on")
       .. part("website", "")
+      .. "--" .. boundary .. "--\r\n"
+    return wrk.format(nil, nil, nil, body)
+  elseif mode == "helpdesk" then
+    local key = random_hex(32)
+    local body = part("csrfmiddlewaretoken", csrf)
+      .. part("queue", queue)
+      .. part("title", "Can I put a terrace in front of my cafe? (" .. key .. ")")
+      .. part("body", "Can I put a terrace in front of my cafe on the market square? Which permit do I need? (" .. key .. ")")
+      .. part("priority", "3")
+      .. part("due_date", "")
+      .. empty_file("attachment")
+      .. part("submitter_email", key .. "@load.test")
       .. "--" .. boundary .. "--\r\n"
     return wrk.format(nil, nil, nil, body)
   elseif mode == "insert" then
