@@ -136,6 +136,7 @@ class Command(BaseCommand):
             "PYTHONPATH": str(HELPDESK_DIR),
             "SECRET_KEY": self.env["SECRET_KEY"],
             "LOADTEST_HELPDESK_DATABASE_URL": self.helpdesk_url,
+            "LOADTEST_SMTP_PORT": str(SMTP_PORT),  # its e-mails to the same fake SMTP server as ours
             "MEDIA_ROOT": str(self.tmp / "helpdesk-media"),
             "STATIC_ROOT": str(self.tmp / "helpdesk-static"),
         }

@@ -88,7 +88,13 @@ STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The same fake SMTP server as Voordeur's worker sends to (the load test's), so both sides pay for delivering
+# their e-mails: django-helpdesk in the request, Voordeur in its Celery worker. Without it: in memory.
+if os.environ.get("LOADTEST_SMTP_PORT"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", int(os.environ["LOADTEST_SMTP_PORT"])
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = "helpdesk@load.test"
 
 # django-helpdesk: the public portal and its ticket form, for anonymous visitors, without pinax-teams.
