@@ -16,6 +16,7 @@ to `SweepResult` (its count) and the e-mail template(s) it sends. Actions run in
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -38,7 +39,7 @@ from . import (
     waiting_reminder,
 )
 from .base import Context
-from .engine import Action, run_action
+from .engine import Action, ActionResult, drop_todo, run_action
 
 logger = logging.getLogger(__name__)
 
@@ -77,18 +78,33 @@ class SweepResult:
         return sum(v for k, v in self.as_dict().items() if k != "messages_queued")
 
 
-def sweep(today: date | None = None, *, now: datetime | None = None, enqueue: bool = True) -> SweepResult:
+def sweep(
+    today: date | None = None,
+    *,
+    now: datetime | None = None,
+    enqueue: bool = True,
+    on_action: Callable[[str, ActionResult], None] | None = None,
+) -> SweepResult:
+    """Run every action once. `on_action(name, result)` hears each action's counts and phase timings."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     ctx = Context.create(today=today, now=now, calendar=get_calendar())
     result = SweepResult()
     new_messages: list[int] = []
     # Build every action first (the builds read the state at the start of the sweep), then run them in order.
-    for name, action in [(name, build(ctx)) for name, build in ACTIONS]:
+    built = []
+    for name, build in ACTIONS:
+        started = time.perf_counter()
+        built.append((name, build(ctx), time.perf_counter() - started))
+    for name, action, build_seconds in built:
         done = run_action(action, now=now, chunk=settings.FOLLOWUP_SWEEP_CHUNK, collect_ids=enqueue)
+        done.seconds["build"] = build_seconds
+        if on_action:
+            on_action(name, done)
         setattr(result, name, done.actions)
         result.messages_queued += done.message_count
         new_messages += [pk for pk, status in done.messages if status == OutboxMessage.Status.QUEUED]
+    drop_todo()
     if enqueue and new_messages:
         transaction.on_commit(lambda: _enqueue(new_messages))
     return result

@@ -18,7 +18,8 @@ notice gave, ``Case.expected_date``):
 
 The working-day arithmetic happens in Python, once per sweep: a small table ``cal (d, nd, nx)`` from each
 possible start day d (today up to the last open hand-off deadline) to d plus the margin (nd) and d plus the
-extra days (nx), joined in SQL.
+extra days (nx), joined in SQL. The cases to notify are selected once per sweep (``engine.run_action``), not
+once per chunk.
 """
 
 from __future__ import annotations
@@ -60,21 +61,28 @@ def build(ctx: Context) -> Action:
     horizon = calendar.add_working_days(today, 1)
     week_ago = ctx.now - timedelta(days=settings.FOLLOWUP_DELAY_NOTICE_MIN_DAYS)
 
-    def expected_dates(sql: Sql) -> str:
+    def prelude(sql: Sql) -> str:
+        # cal: the new dates per start day. dc: the cases whose promised date is at most one working day away
+        # (the deadline is then too: the promised date is never earlier, and the deadline has an index), with
+        # hd, their last open hand-off's deadline. MATERIALIZED: the per-case subquery runs once per case, not
+        # once per place the key, the new date and the conditions below use hd.
         rows = ", ".join(
             f"({sql.date(d)}, {sql.date(nd)}, {sql.date(nx)})" for d, (nd, nx) in expected.items()
         )
-        return f"WITH cal (d, nd, nx) AS (VALUES {rows})"
+        return (
+            f"WITH cal (d, nd, nx) AS (VALUES {rows}), "
+            f"dc AS MATERIALIZED (SELECT c.id AS id, {PROMISED} AS promised, (SELECT MAX(h.deadline) "
+            f"FROM {t['handoff']} h WHERE h.case_id = c.id AND h.status IN {sql.in_(HANDOFF_OPEN)}) AS hd "
+            f"FROM {t['case']} c WHERE c.status IN {sql.in_(ACTIVE)} AND c.deadline <= {sql.date(horizon)} "
+            f"AND {PROMISED} <= {sql.date(horizon)})"
+        )
 
     def delay_from(sql: Sql) -> str:
-        # dc: cases whose promised date is at most one working day away, with hd, their last open hand-off's
-        # deadline; (a) a hand-off due after the promised date, or (b) the promised date is today or passed.
+        # (a) a hand-off due after the promised date, or (b) the promised date is today or passed; and no notice
+        # in the last FOLLOWUP_DELAY_NOTICE_MIN_DAYS days.
         return (
-            f"FROM (SELECT c.id AS id, {PROMISED} AS promised, (SELECT MAX(h.deadline) FROM {t['handoff']} h "
-            f"WHERE h.case_id = c.id AND h.status IN {sql.in_(HANDOFF_OPEN)}) AS hd FROM {t['case']} c "
-            f"WHERE c.status IN {sql.in_(ACTIVE)} AND c.deadline IS NOT NULL "
-            f"AND {PROMISED} <= {sql.date(horizon)}) dc "
-            f"JOIN cal ON cal.d = CASE WHEN dc.hd > {sql.date(today)} THEN dc.hd ELSE {sql.date(today)} END "
+            f"FROM dc JOIN cal ON cal.d = CASE WHEN dc.hd > {sql.date(today)} THEN dc.hd "
+            f"ELSE {sql.date(today)} END "
             f"WHERE (dc.hd > dc.promised OR dc.promised <= {sql.date(today)}) "
             f"AND NOT EXISTS (SELECT 1 FROM {t['action']} pa WHERE pa.case_id = dc.id "
             f"AND pa.kind = 'delay_notice' AND pa.created_at > {sql.moment(week_ago)})"
@@ -84,7 +92,7 @@ def build(ctx: Context) -> Action:
         kind="delay_notice",
         source="dc",
         data_key="case",
-        prelude=expected_dates,
+        prelude=prelude,
         claim_from=delay_from,
         key=f"'delay-notice:' || CAST(dc.id AS TEXT) || ':' || CAST({NEW_DATE} AS TEXT)",
         case_id="dc.id",

@@ -1,23 +1,33 @@
-"""Set-based sweep actions: each action kind is a few INSERT ... SELECT statements per chunk of ids.
+"""Set-based sweep actions: each action kind is one SELECT into a work table, then a few INSERT ... SELECT
+statements per chunk of that table.
 
 Why SQL and not a loop over rows: the sweep must handle a municipality's whole backlog (the benchmark seeds a
 million open items) in seconds and with flat memory. So no rows travel to Python:
 
+0. Select, once per action: the rows the action applies to (``Action.claim_from``), with their keys, minus the
+   keys already in the action log, go into the session's temporary table ``followup_sweep_todo``, numbered in
+   key order. The chunks below are slices of those numbers: only rows with work, and the selection (with its
+   subqueries, e.g. the delay notice's) runs once and not per chunk.
 1. Claim. ``INSERT INTO followup_followupaction (key, ...) SELECT ... ON CONFLICT (key) DO NOTHING`` with a
    batch id. The key names the action and its deadline ("handoff-overdue:12:2026-12-17"); a second or
    concurrent sweep inserts nothing for a key that exists (PostgreSQL makes the loser wait for the winner's
-   commit, then skip), so each action happens once per deadline.
+   commit, then skip), so each action happens once per deadline. A row selected in step 0 that a concurrent
+   sweep claimed in the meantime is skipped here.
 2. Effects, for the rows of this batch only: one INSERT ... SELECT writing the case timeline entries
    (``Message.Kind.FOLLOWUP``) and one per kind of recipient writing outbox rows. E-mail texts come from the
-   normal templates, rendered once with placeholders that SQL fills per row with ``replace()``. An action may
-   also set case columns from its batch (``Action.set_case``): one UPDATE per chunk.
+   normal templates, rendered once with placeholders; SQL fills them per row by concatenating the fixed parts
+   and the values (``Sql.fill``). An action may also set case columns from its batch (``Action.set_case``):
+   one UPDATE per chunk.
 
 The claim and its effects share one transaction per chunk: all of them or none. The statements are portable
-between PostgreSQL and SQLite (3.35+: ON CONFLICT, RETURNING); the few differences are in ``Sql``.
+between PostgreSQL and SQLite (3.35+: ON CONFLICT, RETURNING, MATERIALIZED); the few differences are in
+``Sql``.
 """
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -90,19 +100,31 @@ class Sql:
 
     def json_object(self, pairs: list[tuple[str, str]]) -> str:
         """A JSON object built by the database from (key, SQL expression) pairs: values are escaped for us."""
-        function = "json_build_object" if self.postgres else "json_object"
+        function = "jsonb_build_object" if self.postgres else "json_object"  # jsonb: no json text to parse
         return f"{function}(" + ", ".join(f"{self.text(self.p(key))}, {expr}" for key, expr in pairs) + ")"
 
     def in_(self, values: Iterable[str]) -> str:
         return "(" + ", ".join(self.p(str(v)) for v in values) + ")"
 
     def fill(self, template: str, values: dict[str, str]) -> str:
-        """`template` with each placeholder replaced by an SQL expression, per row."""
-        expr = f"CAST({self.p(template)} AS TEXT)"
-        for placeholder, value_sql in values.items():
-            if placeholder in template:
-                expr = f"replace({expr}, {self.p(placeholder)}, COALESCE({self.text(value_sql)}, ''))"
-        return expr
+        """`template` with each placeholder replaced by an SQL expression, per row.
+
+        One concatenation of the template's fixed parts and the values (NULL as ''), not a replace() per
+        placeholder over the whole text: the database copies the text once, and a value that happens to contain
+        a placeholder stays as it is.
+        """
+        used = [placeholder for placeholder in values if placeholder in template]
+        if not used:
+            return f"CAST({self.p(template)} AS TEXT)"
+        parts = re.split("(" + "|".join(re.escape(placeholder) for placeholder in used) + ")", template)
+        exprs = [
+            self.text(values[part]) if i % 2 else f"CAST({self.p(part)} AS TEXT)"
+            for i, part in enumerate(parts)
+            if i % 2 or part
+        ]
+        if self.postgres:  # concat() skips NULLs
+            return "concat(" + ", ".join(exprs) + ")"
+        return "(" + " || ".join(f"COALESCE({expr}, '')" for expr in exprs) + ")"
 
 
 def url_template(name: str) -> str:
@@ -126,9 +148,9 @@ class Mail:
 @dataclass
 class Action:
     kind: str
-    source: str  # alias of the source table in `claim_from` (its id is chunked)
+    source: str  # alias of the source row in `claim_from`, which `key`, `case_id`, ... refer to
     data_key: str  # the timeline entry's data names the object: {"handoff": 12} (the department sees it)
-    claim_from: Callable[[Sql], str]  # FROM ... WHERE ... (without the id range)
+    claim_from: Callable[[Sql], str]  # FROM ... WHERE ...: the rows the action applies to (done or not)
     key: str  # SQL on the source row: the unique key, including the deadline
     case_id: str
     object_id: str
@@ -140,7 +162,7 @@ class Action:
     event: str
     mails: list[Mail] = field(default_factory=list)
     public: bool = False
-    prelude: Callable[[Sql], str] | None = None  # a WITH clause the claim needs (a calendar table)
+    prelude: Callable[[Sql], str] | None = None  # a WITH clause `claim_from` needs (e.g. a calendar table)
     # Case columns to set from this batch's action rows: column -> aggregate over `a`, e.g.
     # {"expected_date": "MAX(a.due)"}. One UPDATE per chunk, like the other effects.
     set_case: dict[str, str] = field(default_factory=dict)
@@ -152,58 +174,118 @@ class ActionResult:
     actions: int = 0
     messages: list[tuple[int, str]] = field(default_factory=list)  # (outbox id, status)
     message_count: int = 0
+    chunks: int = 0
+    # Seconds per phase ("build", "select", "claim", "timeline", "mails", "case", "after", "commit"), for the
+    # benchmark's table (followup_benchmark) and whoever passes `on_action` to the sweep.
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, phase: str, started: float) -> float:
+        """Add the time since `started` to `phase`; returns now, the start of the next phase."""
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - started
+        return now
+
+
+TODO = "followup_sweep_todo"  # the session's temporary table of one action's rows to do
+WORK_MEM = "64MB"  # per sort or hash of a sweep statement (one sweep runs at a time per worker)
 
 
 def run_action(action: Action, *, now: datetime, chunk: int, collect_ids: bool = True) -> ActionResult:
-    """Claim and carry out `action` for every source row, chunk by chunk (one transaction each)."""
+    """Claim and carry out `action` for every row it applies to, chunk by chunk (one transaction each).
+
+    The rows to do are selected once, into a temporary table numbered in key order, leaving out keys already
+    in the action log; the chunks are slices of that table. So the selection (for the delay notice with its
+    per-case subqueries) runs once per action and not per chunk, and only rows with work make chunks.
+    """
     result = ActionResult()
-    bounds = _bounds(action)
-    if bounds is None:
-        return result
-    low, high = bounds
-    start = low
-    while start <= high:
-        end = start + chunk - 1
+    started = time.perf_counter()
+    with transaction.atomic():
+        _tune_transaction()
+        total = _select(action)
+    started = result.timed("select", started)
+    for low in range(1, total + 1, chunk):
         with transaction.atomic():
-            claimed, batch = _claim(action, now=now, low=start, high=end)
+            _tune_transaction()
+            result.chunks += 1
+            claimed, batch = _claim(action, now=now, low=low, high=low + chunk - 1)
+            started = result.timed("claim", started)
             if claimed:
                 result.actions += claimed
-                _effects(action, now=now, batch=batch, result=result, collect_ids=collect_ids)
-        start = end + 1
+                started = _effects(action, now=now, batch=batch, result=result, collect_ids=collect_ids)
+        started = result.timed("commit", started)
     return result
 
 
-def _bounds(action: Action) -> tuple[int, int] | None:
+def drop_todo() -> None:
+    """Drop the temporary table (the end of a sweep); it would otherwise live as long as the connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TODO}")
+
+
+def _tune_transaction() -> None:
+    """PostgreSQL, for this transaction only (SET LOCAL): more memory to sort and hash, and no wait for the disk.
+
+    work_mem: with the default (4 MB) the sorts in key order and the hashes over all open hand-offs spill to
+    disk.
+
+    synchronous_commit = off: the commit returns before its WAL is on disk. A crash of the database server
+    (not of the worker) can then lose the commits of the last fraction of a second (at most 3 x
+    wal_writer_delay); the database stays consistent. Safe for the sweep because a chunk's claims and effects
+    (timeline entries, outbox rows, case dates) are lost together, never one without the other, and the next
+    sweep finds those keys free and does them again: the action log makes the sweep idempotent. The e-mails
+    are handed to the workers only after the sweep, and a worker's own (synchronous) commit makes all earlier
+    WAL durable, the sweep's included; sending twice needs the server to crash between a worker's SMTP
+    send and its commit, as for any outbox message.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def _select(action: Action) -> int:
+    """Fill the temporary table with the rows `action` applies to and has not done yet; returns their number."""
+    t = _tables()
     sql = Sql()
     prelude = action.prelude(sql) if action.prelude else ""
-    query = f"{prelude} SELECT MIN({action.source}.id), MAX({action.source}.id) {action.claim_from(sql)}"
+    due = f"CAST({action.due} AS date)" if sql.postgres else action.due  # "NULL" has no type of its own
     with connection.cursor() as cursor:
-        cursor.execute(query, sql.params)
-        low, high = cursor.fetchone()
-    return None if low is None else (low, high)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {TODO} "
+            "(n bigint, key varchar(200), case_id bigint, object_id bigint, due date)"
+        )
+        cursor.execute(f"TRUNCATE {TODO}" if sql.postgres else f"DELETE FROM {TODO}")
+        cursor.execute(
+            # The WITH clause goes after the column list: SQLite reports no row count for a statement that
+            # starts with WITH.
+            f"INSERT INTO {TODO} (n, key, case_id, object_id, due) {prelude} "
+            f"SELECT ROW_NUMBER() OVER (ORDER BY todo.key), todo.key, todo.case_id, todo.object_id, todo.due "
+            f"FROM (SELECT {action.key} AS key, {action.case_id} AS case_id, {action.object_id} AS object_id, "
+            f"{due} AS due {action.claim_from(sql)}) todo "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {t['action']} done WHERE done.key = todo.key)",
+            sql.params,
+        )
+        return cursor.rowcount
 
 
 def _claim(action: Action, *, now: datetime, low: int, high: int) -> tuple[int, str]:
     t = _tables()
     sql = Sql()
     batch = uuid.uuid4().hex
-    prelude = action.prelude(sql) if action.prelude else ""
     query = (
-        # The WITH clause goes after the column list: SQLite reports no row count for a statement that starts
-        # with WITH.
-        f"INSERT INTO {t['action']} (key, kind, case_id, object_id, due, batch, created_at) {prelude} "
-        f"SELECT {action.key}, {sql.p(action.kind)}, {action.case_id}, {action.object_id}, {action.due}, "
-        f"{sql.p(batch)}, {sql.moment(now)} {action.claim_from(sql)} "
-        f"AND {action.source}.id BETWEEN {sql.p(low)} AND {sql.p(high)} "
-        # The same order in every sweep: concurrent sweeps wait for each other instead of deadlocking.
-        f"ORDER BY 1 ON CONFLICT (key) DO NOTHING"
+        f"INSERT INTO {t['action']} (key, kind, case_id, object_id, due, batch, created_at) "
+        f"SELECT key, {sql.p(action.kind)}, case_id, object_id, due, {sql.p(batch)}, {sql.moment(now)} "
+        f"FROM {TODO} WHERE n BETWEEN {sql.p(low)} AND {sql.p(high)} "
+        # In key order in every sweep: concurrent sweeps wait for each other instead of deadlocking.
+        f"ORDER BY n ON CONFLICT (key) DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, sql.params)
         return cursor.rowcount, batch
 
 
-def _effects(action: Action, *, now: datetime, batch: str, result: ActionResult, collect_ids: bool) -> None:
+def _effects(action: Action, *, now: datetime, batch: str, result: ActionResult, collect_ids: bool) -> float:
+    started = time.perf_counter()
     t = _tables()
     sql = Sql()
     # The body in the site's language (for search and the admin); the data keep the msgid and its parameters,
@@ -232,6 +314,7 @@ def _effects(action: Action, *, now: datetime, batch: str, result: ActionResult,
     )
     with connection.cursor() as cursor:
         cursor.execute(query, sql.params)
+    started = result.timed("timeline", started)
     for mail in action.mails:
         sql = Sql()
         subject, text = render_text(mail.template, mail.context)
@@ -245,26 +328,30 @@ def _effects(action: Action, *, now: datetime, batch: str, result: ActionResult,
             f"CASE WHEN {to} <> '' THEN {sql.p(OutboxMessage.Status.QUEUED)} "
             f"ELSE {sql.p(OutboxMessage.Status.SKIPPED)} END, 0, '', {sql.moment(now)}, {sql.moment(now)} "
             f"FROM {t['action']} a {action.effect_joins} {mail.joins} WHERE a.batch = {sql.p(batch)} "
-            f"ORDER BY 1 ON CONFLICT (key) DO NOTHING RETURNING id, status"
+            f"ORDER BY 1 ON CONFLICT (key) DO NOTHING{' RETURNING id, status' if collect_ids else ''}"
         )
         with connection.cursor() as cursor:
             cursor.execute(query, sql.params)
-            rows = cursor.fetchall()
-            result.message_count += len(rows)
             if collect_ids:
+                rows = cursor.fetchall()
+                result.message_count += len(rows)
                 result.messages += [tuple(row) for row in rows]
+            else:
+                result.message_count += cursor.rowcount
+        started = result.timed("mails", started)
     if action.set_case:
-        assignments = ", ".join(
-            f"{column} = (SELECT {expr} FROM {t['action']} a WHERE a.batch = %(batch)s "
-            f"AND a.case_id = {t['case']}.id)"
-            for column, expr in action.set_case.items()
-        )
+        # One UPDATE ... FROM the batch's rows grouped per case (PostgreSQL, SQLite 3.33+), in the order of the
+        # case ids: neighbouring rows and index entries are written one after another.
+        columns = list(action.set_case)
+        aggregates = ", ".join(f"{expr} AS {column}" for column, expr in action.set_case.items())
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {t['case']} SET {assignments} "
-                f"WHERE id IN (SELECT case_id FROM {t['action']} WHERE batch = %(batch)s)",
+                f"UPDATE {t['case']} SET {', '.join(f'{column} = s.{column}' for column in columns)} "
+                f"FROM (SELECT a.case_id AS case_id, {aggregates} FROM {t['action']} a "
+                f"WHERE a.batch = %(batch)s GROUP BY a.case_id ORDER BY a.case_id) s WHERE {t['case']}.id = s.case_id",
                 {"batch": batch},
             )
+        started = result.timed("case", started)
     if action.after:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -272,3 +359,5 @@ def _effects(action: Action, *, now: datetime, batch: str, result: ActionResult,
                 {"batch": batch},
             )
             action.after([row[0] for row in cursor.fetchall()])
+        started = result.timed("after", started)
+    return started

@@ -4,9 +4,18 @@
 
 Seeds `--count` open items (40% cases, 40% hand-offs, 20% callback requests; `--overdue` of each past its
 deadline) with set-based INSERT ... SELECT (generate_series on PostgreSQL), then runs the sweep twice and prints
-one table: the first sweep does every action once, the second finds nothing left to do. The database is
-emptied first, so give it a database of its own. E-mail delivery is not part of the measurement: the sweep
-queues the outbox rows and the workers send them.
+one table: the first sweep does every action once, the second finds nothing left to do (with the peak RSS
+before each sweep, and the CPU seconds of this process and, on a local server, of its database backend: on a
+busy machine steadier than the clock). A second table shows
+where the first sweep's time goes, per action and phase (build, select the rows to do, claim, timeline entries,
+e-mails, case update, commit). The database is emptied first, so give it a database of its own. E-mail delivery
+is not part of the measurement: the sweep queues the outbox rows and the workers send them.
+
+`--reuse` skips the seeding when the database holds a seed of the same size from today (PostgreSQL only; the
+seed is marked in the database's comment): it removes what earlier sweeps did (action log, outbox, timeline,
+expected dates) and vacuums the case table, so the first sweep again finds everything to do. Quick for
+comparing two versions back to back; quote figures from a fresh seed, whose pages the first sweep reads for
+the first time.
 """
 
 import os
@@ -40,6 +49,24 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
+def _db_cpu_seconds() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend, if the server runs on this machine (Linux).
+
+    Steadier than the clock on a busy machine: waiting for a CPU that others use does not count.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # another machine, or not Linux
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 class Command(BaseCommand):
     help = "Seed many open items (10% overdue) and time one full follow-up sweep."
 
@@ -48,8 +75,13 @@ class Command(BaseCommand):
         parser.add_argument("--overdue", type=float, default=0.10, help="share past its deadline")
         parser.add_argument("--database-url", default="", help="the benchmark's own database (emptied)")
         parser.add_argument("--yes", action="store_true", help="empty the configured database without asking")
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="keep today's seed of the same size (PostgreSQL) and only undo the earlier sweeps",
+        )
 
-    def handle(self, *args, count, overdue, database_url, yes, **options):
+    def handle(self, *args, count, overdue, database_url, yes, reuse, **options):
         if database_url and os.environ.get("DATABASE_URL") != database_url:
             return self._in_own_database(database_url)
         if connection.vendor == "sqlite" and count > SQLITE_MAX:
@@ -64,15 +96,26 @@ class Command(BaseCommand):
             )
         call_command("migrate", verbosity=0, interactive=False)
         every = max(1, round(1 / overdue)) if overdue > 0 else 0
-        counts = self._seed(count, every)
-        rows = []
+        marker = f"followup_benchmark count={count} every={every} day={timezone.localdate().isoformat()}"
+        counts = self._reuse(marker) if reuse else None
+        if counts is None:
+            self._mark("")
+            counts = self._seed(count, every)
+            self._mark(marker)
+        rows, actions = [], []
         for label in ("1e sweep", "2e sweep"):
             rss_before = _peak_rss_mb()
+            db_cpu = _db_cpu_seconds()
+            cpu = time.process_time()
             started = time.perf_counter()
-            result = sweep(enqueue=False)
+            on_action = (lambda name, done: actions.append((name, done))) if not rows else None
+            result = sweep(enqueue=False, on_action=on_action)
             seconds = time.perf_counter() - started
-            rows.append((label, result, seconds, _peak_rss_mb(), rss_before))
+            cpu = time.process_time() - cpu
+            db_cpu = (_db_cpu_seconds() - db_cpu) if db_cpu is not None else None
+            rows.append((label, result, seconds, _peak_rss_mb(), rss_before, cpu, db_cpu))
         self._report(counts, rows)
+        self._report_actions(actions)
 
     # ------------------------------------------------------------------------------------------------------
 
@@ -101,6 +144,44 @@ class Command(BaseCommand):
         completed = subprocess.run(argv, env=env, check=False)
         if completed.returncode:
             raise CommandError("De benchmark is mislukt (zie hierboven).")
+
+    def _mark(self, marker: str) -> None:
+        """Note in the database's comment which seed it holds (PostgreSQL), for --reuse."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [marker or None])
+
+    def _reuse(self, marker: str) -> dict | None:
+        """Today's seed of the same size, without what earlier sweeps did; None if there is no such seed."""
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+            )
+            if cursor.fetchone()[0] != marker:
+                return None
+            tables = ", ".join(m._meta.db_table for m in (FollowupAction, OutboxMessage, Message))
+            cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            cursor.execute(
+                f"UPDATE {Case._meta.db_table} SET expected_date = NULL WHERE expected_date IS NOT NULL"
+            )
+            cursor.execute(f"VACUUM ANALYZE {Case._meta.db_table}")
+        self.stdout.write("Hergebruikt: de gevulde database van vandaag, zonder de eerdere sweeps.")
+        return self._counts()
+
+    def _counts(self) -> dict:
+        now = timezone.now()
+        today = timezone.localdate()
+        items = Case.objects.count() + Handoff.objects.count() + CallbackRequest.objects.count()
+        overdue = (
+            Case.objects.filter(deadline__lt=today).count()
+            + Handoff.objects.filter(deadline__lt=today).count()
+            + CallbackRequest.objects.filter(due_at__lt=now).count()
+        )
+        return {"items": items, "overdue": overdue}
 
     def _empty(self) -> None:
         models_to_empty = [
@@ -239,12 +320,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("ANALYZE")
-        overdue = (
-            Case.objects.filter(deadline__lt=today).count()
-            + Handoff.objects.filter(deadline__lt=today).count()
-            + CallbackRequest.objects.filter(due_at__lt=now).count()
-        )
-        return {"items": n_cases + n_handoffs + n_callbacks, "overdue": overdue}
+        return self._counts()
 
     def _insert(self, model, total: int, bar, values: dict[str, str], params: dict) -> None:
         """INSERT ... SELECT over a series of numbers, in steps; unmapped columns get their default."""
@@ -286,16 +362,47 @@ class Command(BaseCommand):
             bar.update(high - low + 1)
 
     def _report(self, counts: dict, rows: list) -> None:
-        header = f"{'':10} {'items':>10} {'te laat':>9} {'acties':>9} {'e-mails':>9} {'seconden':>9} {'piek RSS':>10}"
+        header = (
+            f"{'':10} {'items':>10} {'te laat':>9} {'acties':>9} {'e-mails':>9} {'seconden':>9} {'piek RSS':>10} "
+            f"{'ervoor':>8} {'cpu py':>7} {'cpu db':>7}"
+        )
         self.stdout.write("")
         self.stdout.write(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
-        for label, result, seconds, peak, _before in rows:
+        for label, result, seconds, peak, before, cpu, db_cpu in rows:
             self.stdout.write(
                 f"{label:10} {counts['items']:>10,} {counts['overdue']:>9,} {result.actions:>9,} "
-                f"{result.messages_queued:>9,} {seconds:>9.2f} {peak:>8.0f} MB"
+                f"{result.messages_queued:>9,} {seconds:>9.2f} {peak:>7.0f} MB {before:>5.0f} MB {cpu:>7.2f} "
+                + (f"{db_cpu:>7.2f}" if db_cpu is not None else f"{'-':>7}")
             )
         first = rows[0][1].as_dict()
         self.stdout.write("")
         self.stdout.write("Acties in de 1e sweep: " + ", ".join(f"{k} {v:,}" for k, v in first.items() if v))
+
+    def _report_actions(self, actions: list) -> None:
+        """The first sweep per action: counts, and seconds per phase."""
+        phases = ["build", "select", "claim", "timeline", "mails", "case", "after", "commit"]
+        phases = [p for p in phases if any(p in done.seconds for _, done in actions)]
+        header = f"{'1e sweep per actie':20} {'chunks':>6} {'acties':>8} {'e-mails':>8} " + " ".join(
+            f"{p:>8}" for p in [*phases, "totaal"]
+        )
+        self.stdout.write("")
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        totals: dict[str, float] = {}
+        for name, done in actions:
+            for phase, seconds in done.seconds.items():
+                totals[phase] = totals.get(phase, 0.0) + seconds
+            self.stdout.write(
+                f"{name:20} {done.chunks:>6} {done.actions:>8,} {done.message_count:>8,} "
+                + " ".join(f"{done.seconds.get(p, 0.0):>8.2f}" for p in phases)
+                + f" {sum(done.seconds.values()):>8.2f}"
+            )
+        self.stdout.write("-" * len(header))
+        self.stdout.write(
+            f"{'totaal':20} {sum(d.chunks for _, d in actions):>6} {sum(d.actions for _, d in actions):>8,} "
+            f"{sum(d.message_count for _, d in actions):>8,} "
+            + " ".join(f"{totals.get(p, 0.0):>8.2f}" for p in phases)
+            + f" {sum(totals.values()):>8.2f}"
+        )
