@@ -129,6 +129,8 @@ def seed(*, seed: int = 17) -> int:
                     return_reason="Dit is geen vraag voor ons team." if returned else "",
                     answer="" if returned else "Antwoord van de afdeling (demo).",
                     closed_at=_at(min(answered_on, today - timedelta(days=1)), 14) if handoff_done else None,
+                    # routing.selectors.asks_attention: a return of an open case (the only hand-off: not followed up)
+                    asks_attention=returned and handoff_done and is_open,
                 )
             )
         if case.status in (Status.ANSWERED, Status.REFERRED) and rng.random() < 0.45:

@@ -15,6 +15,16 @@ class RoutingConfig(AppConfig):
         register_proposer(propose_for_new_case)
         register_after_submit(route_new_case)
 
+        # "Vraagt uw aandacht" holds for open cases only: the hand-offs' marker follows the case closing and
+        # reopening (routing.services.case_saved).
+        from django.db.models.signals import post_save
+
+        from intake.models import Case
+
+        from .services import case_saved
+
+        post_save.connect(case_saved, sender=Case, dispatch_uid="routing.case_saved")
+
         # routing.router.active_rules is cached per worker process (teams.refdata).
         from teams.refdata import invalidate_on_change
 

@@ -44,8 +44,12 @@ class Handoff(models.Model):
     deadline_policy = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # "Vraagt uw aandacht", kept by routing.services (see routing.selectors.asks_attention for the rule): the
+    # department asks back, or returned the hand-off and nobody followed that up yet, and the case is open.
+    # Derived data, so not in the history; the count tiles read it from a small partial index.
+    asks_attention = models.BooleanField(default=False, db_default=False, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["asks_attention"])
 
     class Meta:
         ordering = ["deadline", "pk"]
@@ -64,11 +68,9 @@ class Handoff(models.Model):
             ),
             # The case list's team filter: the cases handed to a team, read from the index alone.
             models.Index(fields=["team", "case"], name="handoff_team_case"),
-            # The candidates for "vraagt uw aandacht" (routing.selectors.needs_attention_q).
+            # "Vraagt uw aandacht": the few hand-offs that ask it now (a count reads this index alone).
             models.Index(
-                fields=["case"],
-                name="handoff_attention_case",
-                condition=models.Q(status__in=["info_requested", "returned"]),
+                fields=["case"], name="handoff_asks_attention", condition=models.Q(asks_attention=True)
             ),
         ]
         verbose_name = _("uitzetting")

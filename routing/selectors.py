@@ -7,7 +7,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from intake.models import Case, Message
-from intake.workflow import OPEN as OPEN_CASE_STATUSES
 from teams.access import roles_for
 from teams.models import Team, Topic
 
@@ -27,8 +26,34 @@ def handoffs_for(user) -> QuerySet[Handoff]:
     return base.none()
 
 
+# What the inbox shows of a hand-off: up to 200 rows, so not the whole case (its texts, its search document).
+INBOX_COLUMNS = (
+    "status",
+    "request_text",
+    "deadline",
+    "created_at",
+    "closed_at",
+    "team",
+    "team__name",
+    "claimed_by",
+    "claimed_by__first_name",
+    "claimed_by__last_name",
+    "claimed_by__username",
+    "case",
+    "case__reference",
+    "case__company",
+    "case__company__name",
+    "case__company__kvk_number",
+)
+
+
 def inbox_for(user, *, show: str = "open") -> QuerySet[Handoff]:
-    handoffs = handoffs_for(user)
+    handoffs = (
+        handoffs_for(user)
+        .select_related(None)
+        .select_related("case__company", "team", "claimed_by")
+        .only(*INBOX_COLUMNS)
+    )
     if show == "open":
         return handoffs.filter(status__in=Handoff.OPEN_STATUSES).order_by("deadline", "pk")
     return handoffs.exclude(status__in=Handoff.OPEN_STATUSES).order_by("-closed_at", "-pk")
@@ -45,56 +70,59 @@ def handoff_for(user, pk: int) -> Handoff:
 # Hand-offs that need team economie: the one definition, for the case page, the list and closing
 
 
-ATTENTION_STATUSES = (Handoff.Status.INFO_REQUESTED, Handoff.Status.RETURNED)  # see attention_q
+ATTENTION_STATUSES = (Handoff.Status.INFO_REQUESTED, Handoff.Status.RETURNED)
 
 
-def _not_followed_up() -> Q:
-    """A returned hand-off counts as followed up once the case was handed off again after the return."""
-    later = Handoff.objects.filter(case=OuterRef("case"), created_at__gt=OuterRef("closed_at"))
-    return Q(Q(status=Handoff.Status.RETURNED), ~Exists(later))
+def asks_attention(handoff: Handoff, case_handoffs, *, case_open: bool) -> bool:
+    """The one rule of "vraagt uw aandacht": the case is open and the department asks back (info requested),
+    or returned the hand-off and nobody followed that up yet (no hand-off of the case created after the return).
+
+    `case_handoffs`: the case's hand-offs (for the follow-up test). routing.services keeps the result on each
+    hand-off (`Handoff.asks_attention`, see `refresh_attention`); every read below uses that marker.
+    """
+    if not case_open or handoff.status not in ATTENTION_STATUSES:
+        return False
+    if handoff.status == Handoff.Status.INFO_REQUESTED or handoff.closed_at is None:
+        return True
+    return not any(h.created_at > handoff.closed_at for h in case_handoffs)
 
 
 def attention_q() -> Q:
-    """A department asks back (info requested) or returned the hand-off and nobody followed that up yet."""
-    return Q(status=Handoff.Status.INFO_REQUESTED) | _not_followed_up()
+    """Hand-offs that ask for attention now (`asks_attention`; an open case only)."""
+    return Q(asks_attention=True)
 
 
 def unfinished_q() -> Q:
-    """What closing a case would leave behind: an open or unanswered hand-off, or a return not followed up."""
-    return Q(status__in=Handoff.OPEN_STATUSES) | _not_followed_up()
+    """What closing an open case would leave behind: an open or unanswered hand-off, or a return not followed
+    up (a returned hand-off still asking for attention)."""
+    return Q(status__in=Handoff.OPEN_STATUSES) | Q(status=Handoff.Status.RETURNED, asks_attention=True)
 
 
 def case_attention() -> Exists:
-    """True for an open case with a hand-off that asks for attention; use in annotate or a filter."""
-    return Exists(
-        Handoff.objects.filter(case=OuterRef("pk"), case__status__in=OPEN_CASE_STATUSES).filter(attention_q())
-    )
+    """True for a case with a hand-off that asks for attention; use in annotate or a filter."""
+    return Exists(Handoff.objects.filter(case=OuterRef("pk"), asks_attention=True))
 
 
 def needs_attention_q() -> Q:
-    """The same cases as `case_attention`, as a filter driven from the hand-offs: `pk IN (the few open cases
-    with such a hand-off)`. Use it to filter or count over many cases; `case_attention` per row would test
-    every case."""
-    # The candidates come cheaply from a partial index (hand-offs asking back or returned, of open cases);
-    # the exact test (a return not followed up yet) then runs for those few cases only.
-    candidates = Handoff.objects.filter(
-        case__status__in=OPEN_CASE_STATUSES, status__in=ATTENTION_STATUSES
-    ).values("case_id")
-    return Q(pk__in=candidates) & Q(case_attention())
+    """The same cases as `case_attention`, as a filter driven from the hand-offs: `pk IN (the few case ids in
+    the partial index handoff_asks_attention)`. Use it to filter or count over many cases; `case_attention`
+    per row would test every case."""
+    return Q(pk__in=Handoff.objects.filter(asks_attention=True).values("case_id"))
 
 
 def attention_case_ids(limit: int = 5000) -> list[int]:
     """The ids of the cases that ask for attention (a few hundred, even at a million cases): the case list
-    filters on this list, which keeps its query a lookup by id (no plan joining every case first)."""
-    return list(Case.objects.filter(needs_attention_q()).order_by().values_list("pk", flat=True)[:limit])
+    filters on this list, which keeps its query a lookup by id (no plan joining every case first). Read from
+    the partial index alone."""
+    ids = Handoff.objects.filter(asks_attention=True).order_by("case_id").values_list("case_id", flat=True)
+    return list(ids.distinct()[:limit])
 
 
 def mark_attention(cases: list[Case]) -> list[Case]:
-    """Set `needs_attention` on a page of cases with one query over their ids (an EXISTS per row in the page
-    query lets PostgreSQL hash every hand-off first)."""
+    """Set `needs_attention` on a page of cases with one query over their ids (the partial index)."""
     ids = [case.pk for case in cases]
     marked = (
-        set(Case.objects.filter(pk__in=ids).filter(case_attention()).values_list("pk", flat=True))
+        set(Handoff.objects.filter(case_id__in=ids, asks_attention=True).values_list("case_id", flat=True))
         if ids
         else set()
     )
@@ -132,24 +160,21 @@ class CaseHandoffs:
 
 def case_handoffs(case: Case) -> CaseHandoffs:
     """The case page's three views of its hand-offs from one list, the case's prefetched hand-offs (one query
-    instead of three): `attention_q`, `unfinished_q` and `answer_draft`, with the same definitions in Python."""
+    instead of three): `attention_q`, `unfinished_q` and `answer_draft`, with the same definitions in Python
+    (both read the `asks_attention` marker)."""
     handoffs = sorted(case.handoffs.all(), key=lambda h: (h.created_at, h.pk))
-
-    def not_followed_up(handoff: Handoff) -> bool:
-        if handoff.status != Handoff.Status.RETURNED:
-            return False
-        return handoff.closed_at is None or not any(h.created_at > handoff.closed_at for h in handoffs)
-
     is_open = case.is_open
     answered = [h for h in handoffs if h.status == Handoff.Status.ANSWERED]
     return CaseHandoffs(
-        attention=[
+        attention=[h for h in handoffs if is_open and h.asks_attention],
+        unfinished=[
             h
             for h in handoffs
-            if is_open and (h.status == Handoff.Status.INFO_REQUESTED or not_followed_up(h))
-        ],
-        unfinished=[
-            h for h in handoffs if is_open and (h.status in Handoff.OPEN_STATUSES or not_followed_up(h))
+            if is_open
+            and (
+                h.status in Handoff.OPEN_STATUSES
+                or (h.status == Handoff.Status.RETURNED and h.asks_attention)
+            )
         ],
         answer_draft="\n\n".join(f"{h.team.name}: {h.answer.strip()}" for h in answered),
     )

@@ -22,7 +22,7 @@ from teams.selectors import display_name
 
 from .models import Handoff, LabelledExample
 from .router import Proposal, best_topic_of_team, case_text, propose
-from .selectors import unfinished_handoffs
+from .selectors import ATTENTION_STATUSES, asks_attention, unfinished_handoffs
 from .workflow import HandoffNotAllowed, check_handoff_transition
 
 User = AbstractBaseUser
@@ -258,6 +258,7 @@ def case_hand_off(
             case=case,
         )
         handoffs.append(handoff)
+    refresh_attention(case)  # a new hand-off follows up the case's earlier returns
     return handoffs
 
 
@@ -280,8 +281,44 @@ def _move(handoff: Handoff, to: str, actor: User | None, fields: dict | None = N
     handoff.status = to
     for name, value in fields.items():
         setattr(handoff, name, value)
+    # It moves now, so no hand-off of the case can be newer than its return: the rule needs only it and its case.
+    handoff.asks_attention = to in ATTENTION_STATUSES and asks_attention(
+        handoff, (), case_open=handoff.case.is_open
+    )
     handoff._history_user = actor
-    handoff.save(update_fields=["status", *fields])
+    handoff.save(update_fields=["status", "asks_attention", *fields])
+
+
+def refresh_attention(case: Case) -> None:
+    """Set `Handoff.asks_attention` on the case's hand-offs by the rule (routing.selectors.asks_attention):
+    after a new hand-off (it follows up earlier returns) and when the case closes or reopens. One query to
+    read, one per changed value to write."""
+    handoffs = list(
+        case.handoffs.order_by().only("pk", "status", "created_at", "closed_at", "asks_attention")
+    )
+    is_open = case.is_open
+    changed: dict[bool, list[int]] = {True: [], False: []}
+    for handoff in handoffs:
+        value = asks_attention(handoff, handoffs, case_open=is_open)
+        if value != handoff.asks_attention:
+            changed[value].append(handoff.pk)
+    for value, pks in changed.items():
+        if pks:
+            Handoff.objects.filter(pk__in=pks).update(asks_attention=value)
+
+
+def case_saved(
+    sender, instance: Case, created: bool = False, raw: bool = False, update_fields=None, **kwargs
+):
+    """post_save of a case (connected in routing/apps.py): a case that closes no longer asks for attention, a
+    reopened one may again. intake.services.case_transition saves `closed_at` exactly when a case closes or
+    reopens; other saves leave the marker alone."""
+    if created or raw or not update_fields or "closed_at" not in update_fields:
+        return
+    if instance.is_open:
+        refresh_attention(instance)
+    else:
+        Handoff.objects.filter(case_id=instance.pk, asks_attention=True).update(asks_attention=False)
 
 
 @transaction.atomic

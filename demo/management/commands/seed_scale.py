@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from followup.models import CallbackRequest
 from intake.models import Case, Company, Contact, Message
-from intake.workflow import Status
+from intake.workflow import OPEN, Status
 from routing.models import Handoff
 from teams.models import Membership, Team, Topic
 
@@ -271,6 +271,11 @@ class Command(BaseCommand):
                     "deadline_policy": "'benchmark'",
                     "created_at": "c.created_at + interval '1 day'",
                     "closed_at": "CASE WHEN c.status <> 'waiting_department' THEN c.created_at + interval '5 days' END",
+                    # routing.selectors.asks_attention: an open case's hand-off that asks back or was returned
+                    # (never followed up here: both hand-offs of a case start on the same day, before any return).
+                    "asks_attention": f"c.status IN ({', '.join(repr(str(s)) for s in sorted(OPEN))}) AND ("
+                    "(c.status = 'waiting_department' AND 1 + s.i %% 4 = 3) "
+                    "OR (c.status <> 'waiting_department' AND s.i %% 30 = 0))",
                 },
                 {"now": now},
                 join=f"JOIN {Case._meta.db_table} c ON c.id = {case_id}",
