@@ -20,8 +20,9 @@ from intake import outbox
 from intake import selectors as intake_selectors
 from intake import services as intake_services
 from intake.forms import NoteForm
+from intake.models import Channel
 from intake.views import attachment_response
-from intake.workflow import TransitionNotAllowed
+from intake.workflow import Status, TransitionNotAllowed
 from routing import selectors as routing_selectors
 from routing import services as routing_services
 from routing.forms import HandOffForm, HandoffInformationForm, SetTopicForm
@@ -41,7 +42,7 @@ from .forms import (
     ReopenForm,
     RequestInformationForm,
 )
-from .keyset import Keyset, capped_count
+from .keyset import Keyset, capped_ids
 
 
 @login_required
@@ -79,6 +80,16 @@ def _case_sort(value: str) -> tuple[str, tuple[str, ...], bool]:
     return value, CASE_SORTS[key], value.startswith("-")
 
 
+def _with_labels(cases: list) -> list:
+    """Each row's channel and status as text (`channel_label`, `status_label`): `get_FOO_display` builds its
+    choices dict again on every call, twice per row."""
+    channels, statuses = dict(Channel.choices), dict(Status.choices)
+    for case in cases:
+        case.channel_label = channels.get(case.channel, case.channel)
+        case.status_label = statuses.get(case.status, case.status)
+    return cases
+
+
 def dashboard_counts(user) -> dict:
     """The tiles above the case list: one query, each count capped (intake.selectors.case_counts)."""
     return intake_selectors.case_counts(user, extra={"attention": routing_selectors.needs_attention_q()})
@@ -86,7 +97,7 @@ def dashboard_counts(user) -> dict:
 
 @case_directors_only
 def case_list(request):
-    queryset = intake_selectors.case_list_for(request.user)
+    queryset = listed = intake_selectors.case_list_for(request.user)
     attention_only = request.GET.get("aandacht") == "1"
     if attention_only:
         queryset = queryset.filter(pk__in=routing_selectors.attention_case_ids())
@@ -96,14 +107,26 @@ def case_list(request):
     use_choice_list(case_filter.form.fields["topic"], lists.topics)
     use_choice_list(case_filter.form.fields["team"], lists.teams)
     sort, keys, descending = _case_sort(request.GET.get("sort", ""))
-    cases = case_filter.qs
-    page = Keyset(cases, keys, descending=descending, nullable_first=keys[0] == "deadline").page(
+    cases, branches = case_filter.qs, case_filter.branches
+    matched = capped_ids(cases, LIST_COUNT_CAP, branches)  # the count, and for a rare filter its cases
+    few = attention_only  # a list of ids already (routing.selectors.attention_case_ids)
+    if len(matched) <= LIST_COUNT_CAP:  # read by id, not by walking an index in which they hardly occur
+        cases, branches, few = listed.filter(pk__in=matched), (), True
+    page = Keyset(
+        cases,
+        keys,
+        descending=descending,
+        nullable_first=keys[0] == "deadline",
+        branches=branches,
+        few=few,
+        rows=routing_selectors.with_attention(listed),  # "vraagt uw aandacht" per row, in the rows' query
+    ).page(
         PAGE_SIZE,
         after=request.GET.get("na", ""),
         before=request.GET.get("voor", ""),
         last=request.GET.get("laatste") == "1",
     )
-    routing_selectors.mark_attention(page.rows)  # "vraagt uw aandacht" per row: one query for the page
+    _with_labels(page.rows)
     query = request.GET.copy()
     for name in (*PAGING_PARAMETERS, "sort"):
         query.pop(name, None)
@@ -113,7 +136,7 @@ def case_list(request):
         {
             "filter": case_filter,
             "page": page,
-            "total": intake_selectors.CappedCount(capped_count(cases, LIST_COUNT_CAP), LIST_COUNT_CAP),
+            "total": intake_selectors.CappedCount(len(matched), LIST_COUNT_CAP),
             "query": query.urlencode(),  # without paging and sort: the column headers add their own sort
             "sort": sort,
             "sort_query": f"{query.urlencode()}&sort={sort}" if sort else query.urlencode(),

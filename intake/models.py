@@ -18,7 +18,7 @@ from .outbox import OutboxMessage  # noqa: F401  (the outbox model lives beside 
 from .pg import PostgresGinIndex
 from .search import PlainSearchField, SearchDocument
 from .timeline import render_entry
-from .workflow import OPEN, PUBLIC_LABELS, Status
+from .workflow import CLOCK_RUNNING, OPEN, PUBLIC_LABELS, Status
 
 
 class Channel(models.TextChoices):
@@ -243,6 +243,26 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["created_at", "id"], name="case_triage_created_id", condition=Q(needs_triage=True)
+            ),
+            # The thousand or so cases waiting for triage in the list's other orders, and a rare channel (the
+            # administrative questions): an index in the page's order would be walked to its end to find them.
+            models.Index(
+                fields=["deadline", "id"], name="case_triage_deadline_id", condition=Q(needs_triage=True)
+            ),
+            models.Index(
+                fields=["status", "created_at", "id"],
+                name="case_triage_status_created_id",
+                condition=Q(needs_triage=True),
+            ),
+            models.Index(
+                fields=["reference", "id"], name="case_triage_reference_id", condition=Q(needs_triage=True)
+            ),
+            models.Index(fields=["channel", "created_at", "id"], name="case_channel_created_id"),
+            # The deadline overview counts cases whose clock runs by deadline from this index alone.
+            models.Index(
+                fields=["deadline", "status", "id"],
+                name="case_clock_deadline",
+                condition=Q(status__in=sorted(CLOCK_RUNNING)),
             ),
             # PostgreSQL only (intake/pg.py): Dutch full text, and "reference contains" for a partial number.
             PostgresGinIndex(fields=["search_document"], name="case_search_document"),

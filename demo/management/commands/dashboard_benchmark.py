@@ -27,9 +27,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from demo.management.commands.seed_scale import ensure_database
-from intake.models import Case
+from intake.models import Case, Channel
 from routing.models import Handoff
-from teams.models import Membership, Team
+from teams.models import Membership, Team, Topic
+from teams.selectors import staff_users
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -100,8 +101,44 @@ class Command(BaseCommand):
             member = membership.user if membership else None
         return coordinator, member, busiest["team_id"] if busiest else None
 
+    @staticmethod
+    def _fewest(counts: dict, *, none: bool) -> object:
+        """The key with the fewest cases: with `none`, one without any (else the rarest); without, the rarest
+        that has some."""
+        candidates = {k: n for k, n in counts.items() if (n == 0) == none} or counts
+        return min(candidates, key=lambda k: (candidates[k], str(k)))
+
+    def _rare_values(self) -> dict:
+        """Filter values with few or no cases, read from the data (the lists must be fast for those too)."""
+        teams = dict.fromkeys(Team.objects.filter(is_active=True).values_list("pk", flat=True), 0)
+        for row in (
+            Case.objects.filter(proposed_team__in=teams).values("proposed_team").annotate(n=Count("pk"))
+        ):
+            teams[row["proposed_team"]] += row["n"]
+        for row in (
+            Handoff.objects.filter(team__in=teams).values("team").annotate(n=Count("case", distinct=True))
+        ):
+            teams[row["team"]] += row["n"]
+        topics = dict.fromkeys(Topic.objects.filter(is_active=True).values_list("pk", flat=True), 0)
+        for row in Case.objects.filter(topic__in=topics).values("topic").annotate(n=Count("pk")):
+            topics[row["topic"]] = row["n"]
+        channels = {value: Case.objects.filter(channel=value).count() for value in Channel.values}
+        owners = [u.pk for u in staff_users() if not Case.objects.filter(owner=u).exists()]
+        latest = Case.objects.exclude(subject="").order_by("-pk").first()
+        words = sorted((latest.subject if latest else "vergunning").split(), key=len)
+        return {
+            "team_none": self._fewest(teams, none=True),
+            "team_few": self._fewest(teams, none=False),
+            "topic_none": self._fewest(topics, none=True),
+            "topic_few": self._fewest(topics, none=False),
+            "channel_few": self._fewest(channels, none=False),
+            "owner_none": owners[0] if owners else "",
+            "word": words[-1] if words else "vergunning",
+        }
+
     def _measure(self, runs: int, only: str):
         coordinator, member, team_id = self._users()
+        rare = self._rare_values()
         staff = Client()
         staff.force_login(coordinator)
         latest = Case.objects.filter(company__isnull=False).select_related("company").order_by("-pk").first()
@@ -122,6 +159,22 @@ class Command(BaseCommand):
             ("zoek bedrijfsnaam", f"/zaken/?q={latest.company.name.replace(' ', '+')}"),
             ("zoek kenmerk", f"/zaken/?q={latest.reference}"),
             ("status+team+termijn", f"/zaken/?status=waiting_department&team={team_id}&sort=deadline"),
+            # Rare and empty values: an index in the page's order must not be walked to its end for them.
+            ("team zonder zaken", f"/zaken/?team={rare['team_none']}"),
+            ("team weinig zaken", f"/zaken/?team={rare['team_few']}"),
+            ("team zonder zaken + termijn", f"/zaken/?status=new&team={rare['team_none']}&sort=deadline"),
+            ("onderwerp zonder zaken", f"/zaken/?topic={rare['topic_none']}"),
+            ("onderwerp zeldzaam", f"/zaken/?topic={rare['topic_few']}&sort=status"),
+            ("eigenaar zonder zaken", f"/zaken/?owner={rare['owner_none']}&sort=reference"),
+            ("kanaal zeldzaam", f"/zaken/?channel={rare['channel_few']}"),
+            ("kanaal zeldzaam + termijn", f"/zaken/?channel={rare['channel_few']}&sort=deadline"),
+            ("kanaal zeldzaam laatste", f"/zaken/?channel={rare['channel_few']}&sort=status&laatste=1"),
+            ("zoek zonder treffers", "/zaken/?q=xqzwvjk"),
+            ("zoek zonder treffers + termijn", "/zaken/?q=xqzwvjk&sort=-deadline"),
+            ("zoek veel treffers", f"/zaken/?q={rare['word']}&sort=reference"),
+            ("triage + termijn", "/zaken/?triage=true&sort=deadline"),
+            ("triage + status", "/zaken/?triage=true&sort=-status"),
+            ("aandacht + status", "/zaken/?aandacht=1&sort=status"),
             ("sort termijn", "/zaken/?sort=deadline"),
             ("sort -termijn", "/zaken/?sort=-deadline"),
             ("sort status", "/zaken/?sort=status"),
