@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from intake.models import Case
@@ -93,13 +97,38 @@ def callback_overview(user, *, now=None) -> list[TeamCallbacks]:
 # The deadline overview
 
 
-@dataclass
+@dataclass(slots=True, frozen=True)
+class Item:
+    """What a row shows of its case or hand-off: read as plain values (up to 600 rows a page, and each model
+    instance is five objects for the garbage collector to walk)."""
+
+    pk: int
+    reference: str  # the case's (of a hand-off: its case's)
+    team_id: int | None = None  # a hand-off's team
+
+
+@dataclass(slots=True)  # hundreds per page: no __dict__ each
 class Row:
     kind: str  # "case" or "handoff"
-    obj: Case | Handoff
+    obj: Item
     deadline: date
     group: str
     reason: str
+    # Ready to print: up to 600 rows, so the template does no look-up, translation or URL reversing per row.
+    url: str = ""
+    status: str = ""  # the case's status in words (case rows)
+    owner: str = ""  # the case's account manager (hand-off rows)
+
+    @property
+    def deadline_text(self) -> str:
+        return self.deadline.strftime("%d-%m-%Y")
+
+
+def _url_for(name: str):
+    """`pk -> reverse(name, args=[pk])`, reversing once: a page of rows links to the same view."""
+    marker = "987654321"
+    pattern = reverse(name, args=[int(marker)])
+    return lambda pk: pattern.replace(marker, str(pk))
 
 
 @dataclass
@@ -113,42 +142,58 @@ class Bucket:
 
 
 def _d(value) -> str:
-    return date_format(timezone.localtime(value).date() if hasattr(value, "hour") else value, "j F")
+    return _day_month(timezone.localtime(value).date() if hasattr(value, "hour") else value, get_language())
 
 
-def case_reason(case: Case) -> str:
-    handoffs = getattr(case, "open_handoffs", [])
-    if handoffs:
-        oldest = min(handoffs, key=lambda h: h.created_at)
-        others = len(handoffs) - 1
-        text = _("wacht sinds %(date)s op %(team)s") % {"date": _d(oldest.created_at), "team": oldest.team}
+@lru_cache(maxsize=1024)
+def _day_month(day: date, language: str | None) -> str:
+    """ "3 maart": formatted once per day and language (the overview writes hundreds of them)."""
+    return date_format(day, "j F")
+
+
+def case_reason(open_handoffs: list[tuple], owner, teams: dict) -> str:
+    """Why a case is waiting: `open_handoffs` as (created_at, team_id), `owner` a user or None."""
+    if open_handoffs:
+        created_at, team_id = min(open_handoffs)
+        others = len(open_handoffs) - 1
+        text = _("wacht sinds %(date)s op %(team)s") % {"date": _d(created_at), "team": teams[team_id]}
         if others:
             text += " " + _("(en %(n)s andere teams)") % {"n": others}
         return text
-    if case.owner is None:
+    if owner is None:
         return _("nog geen accountmanager")
-    return _("ligt bij accountmanager %(name)s") % {"name": display_name(case.owner)}
+    return _("ligt bij accountmanager %(name)s") % {"name": display_name(owner)}
 
 
-def handoff_reason(handoff: Handoff) -> str:
-    if handoff.status == Handoff.Status.INFO_REQUESTED:
-        return _("%(team)s wacht op informatie van team economie") % {"team": handoff.team}
-    if handoff.status == Handoff.Status.CLAIMED and handoff.claimed_by:
+def handoff_reason(status: str, team, claimed_by, created_at) -> str:
+    if status == Handoff.Status.INFO_REQUESTED:
+        return _("%(team)s wacht op informatie van team economie") % {"team": team}
+    if status == Handoff.Status.CLAIMED and claimed_by:
         return _("in behandeling bij %(name)s (%(team)s), uitgezet op %(date)s") % {
-            "name": display_name(handoff.claimed_by),
-            "team": handoff.team,
-            "date": _d(handoff.created_at),
+            "name": display_name(claimed_by),
+            "team": team,
+            "date": _d(created_at),
         }
-    return _("wacht sinds %(date)s op %(team)s, nog niet opgepakt") % {
-        "date": _d(handoff.created_at),
-        "team": handoff.team,
-    }
+    return _("wacht sinds %(date)s op %(team)s, nog niet opgepakt") % {"date": _d(created_at), "team": team}
+
+
+def _teams_and_people(team_ids: set, people_ids: set) -> tuple[dict, dict]:
+    """The teams and people the overview names, by id, in two small queries."""
+    people_ids = people_ids - {None}
+    teams = Team.objects.in_bulk(team_ids) if team_ids else {}
+    people = (
+        get_user_model().objects.only("first_name", "last_name", "username").in_bulk(people_ids)
+        if people_ids
+        else {}
+    )
+    return teams, people
 
 
 def deadline_overview(user, *, today: date | None = None) -> list[Bucket]:
     """Overdue, due today and due later this week: cases by owner and hand-offs by team, with the reason.
 
-    Five queries whatever the numbers: two counts, the cases (with their open hand-offs) and the hand-offs.
+    Seven queries whatever the numbers: two counts, the cases, their open hand-offs, the hand-offs, and the
+    teams and people they name.
     """
     roles = roles_for(user)
     if not sees_overviews(roles):
@@ -178,22 +223,53 @@ def deadline_overview(user, *, today: date | None = None) -> list[Bucket]:
     )
     for key, value in counts.items():
         buckets[key].case_count = value
-    cases = (
+    # Plain values, not model instances: up to 300 cases and 300 hand-offs, with their teams and people read
+    # by id afterwards (two small queries).
+    cases = list(
         Case.objects.filter(case_filter)
-        .select_related("owner", "owner_team")
-        .prefetch_related(
-            Prefetch(
-                "handoffs",
-                queryset=Handoff.objects.filter(status__in=Handoff.OPEN_STATUSES).select_related("team"),
-                to_attr="open_handoffs",
-            )
-        )
-        .order_by("deadline", "pk")[:OVERVIEW_LIMIT]
+        .order_by("deadline", "pk")
+        .values_list("pk", "reference", "status", "deadline", "owner_team_id", "owner_id")[:OVERVIEW_LIMIT]
     )
-    for case in cases:
-        owner = display_name(case.owner) if case.owner else _("geen accountmanager")
-        buckets[bucket_of(case.deadline)].cases.append(
-            Row("case", case, case.deadline, f"{case.owner_team} · {owner}", case_reason(case))
+    waiting_on: dict[int, list[tuple]] = {}
+    for case_id, created_at, team_id in Handoff.objects.filter(
+        case_id__in=[c[0] for c in cases], status__in=Handoff.OPEN_STATUSES
+    ).values_list("case_id", "created_at", "team_id"):
+        waiting_on.setdefault(case_id, []).append((created_at, team_id))
+    handoffs = list(
+        Handoff.objects.filter(handoff_filter)
+        .order_by("deadline", "pk")
+        .values_list(
+            "pk",
+            "status",
+            "deadline",
+            "created_at",
+            "team_id",
+            "claimed_by_id",
+            "case__reference",
+            "case__owner_id",
+        )[:OVERVIEW_LIMIT]
+    )
+    teams, people = _teams_and_people(
+        {c[4] for c in cases} | {h[4] for h in handoffs} | {t for w in waiting_on.values() for _c, t in w},
+        {c[5] for c in cases} | {h[5] for h in handoffs} | {h[7] for h in handoffs},
+    )
+    case_url, statuses = (
+        _url_for("casework:case-detail"),
+        {k: str(v) for k, v in Case._meta.get_field("status").choices},
+    )
+    nobody = _("geen accountmanager")
+    for pk, reference, status, deadline, team_id, owner_id in cases:
+        owner = people.get(owner_id)
+        buckets[bucket_of(deadline)].cases.append(
+            Row(
+                "case",
+                Item(pk, reference),
+                deadline,
+                f"{teams[team_id]} · {display_name(owner) if owner else nobody}",
+                case_reason(waiting_on.get(pk, []), owner, teams),
+                url=case_url(pk),
+                status=statuses.get(status, status),
+            )
         )
     counts = Handoff.objects.filter(handoff_filter).aggregate(
         overdue=Count("pk", filter=Q(deadline__lt=today)),
@@ -202,14 +278,19 @@ def deadline_overview(user, *, today: date | None = None) -> list[Bucket]:
     )
     for key, value in counts.items():
         buckets[key].handoff_count = value
-    handoffs = (
-        Handoff.objects.filter(handoff_filter)
-        .select_related("team", "claimed_by", "case__owner")
-        .order_by("deadline", "pk")[:OVERVIEW_LIMIT]
-    )
-    for handoff in handoffs:
-        buckets[bucket_of(handoff.deadline)].handoffs.append(
-            Row("handoff", handoff, handoff.deadline, str(handoff.team), handoff_reason(handoff))
+    handoff_url = _url_for("routing:handoff-detail")
+    for pk, status, deadline, created_at, team_id, claimed_by_id, reference, owner_id in handoffs:
+        team, owner = teams[team_id], people.get(owner_id)
+        buckets[bucket_of(deadline)].handoffs.append(
+            Row(
+                "handoff",
+                Item(pk, reference, team_id),
+                deadline,
+                str(team),
+                handoff_reason(status, team, people.get(claimed_by_id), created_at),
+                url=handoff_url(pk),
+                owner=display_name(owner) if owner else "–",
+            )
         )
     for bucket in buckets.values():
         bucket.cases.sort(key=lambda r: (r.group, r.deadline, r.obj.pk))

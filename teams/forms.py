@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -87,11 +87,13 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
 
-        def options(items):
-            return format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((o["value"], mark_safe(" selected") if o["selected"] else "", o["label"]) for o in items),
+        def options(items):  # as format_html_join, without its per-option overhead (hundreds of options)
+            return mark_safe(
+                "".join(
+                    f'<option value="{conditional_escape(o["value"])}"{" selected" if o["selected"] else ""}>'
+                    f"{conditional_escape(o['label'])}</option>"
+                    for o in items
+                )
             )
 
         parts = [
