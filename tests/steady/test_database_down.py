@@ -96,6 +96,6 @@ def test_the_urlconf_uses_the_dutch_handlers(client, db, settings):
 def test_a_crash_while_the_database_is_down_shows_the_dutch_500_page(client, db, settings):
     settings.DEBUG = False
     client.raise_request_exception = False
-    with mock.patch("intake.views.render", side_effect=OperationalError("down")):
+    with mock.patch("intake.views._empty_ask_page", side_effect=OperationalError("down")):
         response = client.get(reverse("intake:ask"))
     assert response.status_code == 500 and "Er is een storing" in response.content.decode()
