@@ -306,7 +306,8 @@ class Message(models.Model):
         FOLLOWUP = "followup", _("Bewaking")
         SYSTEM = "system", _("Systeem")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: message_case_time starts with the case (one index less per timeline entry).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages", db_index=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     is_public = models.BooleanField(
         default=False, help_text=_("Zichtbaar voor de ondernemer op de volgpagina.")

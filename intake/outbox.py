@@ -71,7 +71,7 @@ class OutboxMessage(models.Model):
         STAFF = "staff", _("Medewerker")
         TEAM = "team", _("Teammailbox")
 
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(max_length=200)  # unique: Meta.constraints (no LIKE index beside it)
     case = models.ForeignKey(
         "intake.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
     )
@@ -108,6 +108,7 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["key"], name="outbox_key")]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
         verbose_name = _("bericht")
         verbose_name_plural = _("berichten (outbox)")
